@@ -44,7 +44,7 @@ void register_create(Napi::Env env, Napi::Object e) {
   def(env, e, "zeros", [](const Info& i) { return at::zeros(IL(i, 0), options_arg(i, 1, 2)); });
   def(env, e, "ones", [](const Info& i) { return at::ones(IL(i, 0), options_arg(i, 1, 2)); });
   def(env, e, "empty", [](const Info& i) { return at::empty(IL(i, 0), options_arg(i, 1, 2)); });
-  def(env, e, "full", [](const Info& i) { return at::full(IL(i, 0), D(i, 1), options_arg(i, 2, 3)); });
+  def(env, e, "full", [](const Info& i) { return at::full(IL(i, 0), S(i, 1), options_arg(i, 2, 3)); });
   def(env, e, "arange", [](const Info& i) { return at::arange(D(i, 0), D(i, 1), D(i, 2), options_arg(i, 3, 4)); });
   def(env, e, "linspace", [](const Info& i) { return at::linspace(D(i, 0), D(i, 1), I(i, 2), options_arg(i, 3, 4)); });
   def(env, e, "eye", [](const Info& i) { return at::eye(I(i, 0), options_arg(i, 1, 2)); });
@@ -58,7 +58,7 @@ void register_create(Napi::Env env, Napi::Object e) {
   def_void(env, e, "normal_", [](const Info& i) { T(i, 0).normal_(D(i, 1), D(i, 2), generator_arg(i, 3)); });
   def(env, e, "zerosLike", [](const Info& i) { return at::zeros_like(T(i, 0)); });
   def(env, e, "onesLike", [](const Info& i) { return at::ones_like(T(i, 0)); });
-  def(env, e, "fullLike", [](const Info& i) { return at::full_like(T(i, 0), D(i, 1)); });
+  def(env, e, "fullLike", [](const Info& i) { return at::full_like(T(i, 0), S(i, 1)); });
   def(env, e, "fromBuffer", from_buffer);
   def_value(env, e, "toBuffer", to_buffer);
   def_value(env, e, "item", item);

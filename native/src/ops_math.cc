@@ -12,7 +12,7 @@ std::vector<at::Tensor> pair(std::tuple<at::Tensor, at::Tensor> t) { return {std
 #define UNARY(name, expr) def(env, e, name, [](const Info& i) { const at::Tensor& x = T(i, 0); return expr; })
 #define BINARY(name, expr) \
   def(env, e, name, [](const Info& i) { const at::Tensor& a = T(i, 0); const at::Tensor& b = T(i, 1); return expr; })
-#define SCALAR(name, expr) def(env, e, name, [](const Info& i) { const at::Tensor& a = T(i, 0); double s = D(i, 1); return expr; })
+#define SCALAR(name, expr) def(env, e, name, [](const Info& i) { const at::Tensor& a = T(i, 0); at::Scalar s = S(i, 1); return expr; })
 #define INPLACE(name, stmt) def_void(env, e, name, [](const Info& i) { at::Tensor& a = T(i, 0); stmt; })
 
 void register_math(Napi::Env env, Napi::Object e) {
@@ -42,7 +42,7 @@ void register_math(Napi::Env env, Napi::Object e) {
   SCALAR("rsubScalar", at::rsub(a, s));
   SCALAR("mulScalar", at::mul(a, s));
   SCALAR("divScalar", at::div(a, s));
-  SCALAR("rdivScalar", at::reciprocal(a).mul_(s));
+  SCALAR("rdivScalar", at::div(at::scalar_tensor(s, a.options()), a));
   SCALAR("powScalar", at::pow(a, s));
   SCALAR("rpowScalar", at::pow(at::Scalar(s), a));
   SCALAR("remainderScalar", at::remainder(a, s));
@@ -122,17 +122,17 @@ void register_math(Napi::Env env, Napi::Object e) {
   def(env, e, "cumsum", [](const Info& i) { return at::cumsum(T(i, 0), I(i, 1)); });
   // in place (optimizers, EMA, initialisation)
   INPLACE("add_", a.add_(T(i, 1), D(i, 2)));
-  INPLACE("addScalar_", a.add_(D(i, 1)));
+  INPLACE("addScalar_", a.add_(S(i, 1)));
   INPLACE("mul_", a.mul_(T(i, 1)));
-  INPLACE("mulScalar_", a.mul_(D(i, 1)));
+  INPLACE("mulScalar_", a.mul_(S(i, 1)));
   INPLACE("div_", a.div_(T(i, 1)));
   INPLACE("addcmul_", a.addcmul_(T(i, 1), T(i, 2), D(i, 3)));
   INPLACE("addcdiv_", a.addcdiv_(T(i, 1), T(i, 2), D(i, 3)));
   INPLACE("lerp_", a.lerp_(T(i, 1), D(i, 2)));
   INPLACE("copy_", a.copy_(T(i, 1)));
-  INPLACE("fill_", a.fill_(D(i, 1)));
+  INPLACE("fill_", a.fill_(S(i, 1)));
   INPLACE("zero_", a.zero_());
-  INPLACE("clampMin_", a.clamp_min_(D(i, 1)));
+  INPLACE("clampMin_", a.clamp_min_(S(i, 1)));
   INPLACE("sqrt_", a.sqrt_());
 }
 

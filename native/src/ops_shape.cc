@@ -55,7 +55,7 @@ void register_shape(Napi::Env env, Napi::Object e) {
   def(env, e, "indexSelect", [](const Info& i) { return at::index_select(T(i, 0), I(i, 1), T(i, 2)); });
   def(env, e, "gather", [](const Info& i) { return at::gather(T(i, 0), I(i, 1), T(i, 2)); });
   def(env, e, "maskedSelect", [](const Info& i) { return at::masked_select(T(i, 0), T(i, 1)); });
-  def(env, e, "maskedFill", [](const Info& i) { return at::masked_fill(T(i, 0), T(i, 1), D(i, 2)); });
+  def(env, e, "maskedFill", [](const Info& i) { return at::masked_fill(T(i, 0), T(i, 1), S(i, 2)); });
   def(env, e, "nonzero", [](const Info& i) { return at::nonzero(T(i, 0)); });
   def(env, e, "index", [](const Info& i) { return at::index(T(i, 0), index_list(i, 1)); });
   def_void(env, e, "indexPut_", [](const Info& i) { T(i, 0).index_put_(index_list(i, 1), T(i, 2), B(i, 3)); });

@@ -1,5 +1,6 @@
 #include "registry.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace yt {
@@ -101,6 +102,12 @@ std::vector<at::Tensor> TL(const Info& info, size_t i) {
 
 int64_t I(const Info& info, size_t i) { return info[i].As<Napi::Number>().Int64Value(); }
 double D(const Info& info, size_t i) { return info[i].As<Napi::Number>().DoubleValue(); }
+
+at::Scalar S(const Info& info, size_t i) {
+  double v = D(info, i);
+  if (std::nearbyint(v) == v && std::fabs(v) < 9.007199254740992e15) return at::Scalar(static_cast<int64_t>(v));
+  return at::Scalar(v);
+}
 
 c10::optional<double> OD(const Info& info, size_t i) {
   if (info.Length() <= i || !info[i].IsNumber()) return c10::nullopt;

@@ -31,6 +31,8 @@ c10::optional<at::Tensor> OT(const Info& info, size_t i);  // handle < 0, null o
 std::vector<at::Tensor> TL(const Info& info, size_t i);
 int64_t I(const Info& info, size_t i);
 double D(const Info& info, size_t i);
+// A JS number as a Scalar: integral values become integer scalars so int tensors stay integral.
+at::Scalar S(const Info& info, size_t i);
 c10::optional<double> OD(const Info& info, size_t i);
 bool B(const Info& info, size_t i);
 std::vector<int64_t> IL(const Info& info, size_t i);

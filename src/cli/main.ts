@@ -1,0 +1,43 @@
+// The CLI: builds the command tree and is the one place that turns errors into messages and exit codes.
+// Exit codes: 0 done, 1 failed (bad input, runtime error), 2 usage error.
+import { Command, CommanderError } from 'commander';
+import { UserError } from './errors.js';
+import { registerInfo } from './commands/info.js';
+
+export function buildProgram(): Command {
+  const program = new Command('yolotrim')
+    .description('Train, prune, fine-tune, distill, export and auto-label YOLOv5 detectors')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerInfo(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+export function describeError(e: unknown): { message: string; exitCode: number; showStack: boolean } {
+  if (e instanceof UserError) return { message: e.message, exitCode: e.exitCode, showStack: false };
+  if (e instanceof Error && (e.name === 'TorchError' || e.name === 'NativeLoadError')) {
+    return { message: e.message, exitCode: 1, showStack: Boolean(process.env.YOLOTRIM_DEBUG) };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { message: `internal error: ${message}`, exitCode: 1, showStack: true };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // commander already printed the message (or the help/version text)
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    const { message, exitCode, showStack } = describeError(e);
+    process.stderr.write(`yolotrim: ${message}\n`);
+    if (showStack && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    return exitCode;
+  }
+}

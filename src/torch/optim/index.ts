@@ -1,0 +1,3 @@
+export { Optimizer, type NamedParam, type ParamGroup, type GroupOptions, type OptimizerState } from './optimizer.js';
+export { SGD, type SGDOptions } from './sgd.js';
+export { Adam, AdamW, type AdamOptions } from './adam.js';
