@@ -1,7 +1,7 @@
 // Builds native/ (the libtorch addon) with node-gyp against the libtorch that find-libtorch.mjs locates.
 // Run by `npm install` and by `npm run build:native`; exits non-zero with an actionable message on failure.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,8 +42,15 @@ const env = {
 };
 const jobs = process.env.JOBS ?? 'max';
 const [cmd, ...pre] = nodeGypCommand();
+// Rebuild from clean when the libtorch changed; otherwise let make recompile only what changed.
+const stamp = path.join(root, 'build', 'libtorch.json');
+const previous = existsSync(stamp) ? readFileSync(stamp, 'utf8') : '';
+const steps = previous === JSON.stringify(found) ? [['configure'], ['build']] : [['rebuild']];
 try {
-  execFileSync(cmd, [...pre, 'rebuild', `--jobs=${jobs}`, ...nodeDirArgs()], { cwd: root, env, stdio: 'inherit' });
+  for (const step of steps) {
+    execFileSync(cmd, [...pre, ...step, `--jobs=${jobs}`, ...nodeDirArgs()], { cwd: root, env, stdio: 'inherit' });
+  }
+  writeFileSync(stamp, JSON.stringify(found));
 } catch {
   console.error([
     'yolotrim: the native addon failed to compile (see the compiler output above).',
