@@ -7,3 +7,4 @@ export * as F from './functional.js';
 export { cat, stack, where, meshgrid } from './functional.js';
 export { noGrad, enableGrad, isGradEnabled } from './grad.js';
 export * from './runtime.js';
+export * from './safetensors.js';
