@@ -17,8 +17,8 @@ std::vector<at::Tensor> pair(std::tuple<at::Tensor, at::Tensor> t) { return {std
 
 void register_math(Napi::Env env, Napi::Object e) {
   // tensor (op) tensor, broadcasting
-  def(env, e, "add", [](const Info& i) { return at::add(T(i, 0), T(i, 1), D(i, 2)); });
-  def(env, e, "sub", [](const Info& i) { return at::sub(T(i, 0), T(i, 1), D(i, 2)); });
+  def(env, e, "add", [](const Info& i) { return at::add(T(i, 0), T(i, 1), S(i, 2)); });
+  def(env, e, "sub", [](const Info& i) { return at::sub(T(i, 0), T(i, 1), S(i, 2)); });
   BINARY("mul", at::mul(a, b));
   BINARY("div", at::div(a, b));
   BINARY("pow", at::pow(a, b));
@@ -53,9 +53,8 @@ void register_math(Napi::Env env, Napi::Object e) {
   SCALAR("gtScalar", at::gt(a, s));
   SCALAR("geScalar", at::ge(a, s));
   def(env, e, "clamp", [](const Info& i) {
-    auto lo = OD(i, 1), hi = OD(i, 2);
-    return at::clamp(T(i, 0), lo ? c10::optional<at::Scalar>(*lo) : c10::nullopt,
-                     hi ? c10::optional<at::Scalar>(*hi) : c10::nullopt);
+    auto bound = [&i](size_t k) { return OD(i, k) ? c10::optional<at::Scalar>(S(i, k)) : c10::nullopt; };
+    return at::clamp(T(i, 0), bound(1), bound(2));
   });
   def(env, e, "where", [](const Info& i) { return at::where(T(i, 0), T(i, 1), T(i, 2)); });
   def(env, e, "lerp", [](const Info& i) { return at::lerp(T(i, 0), T(i, 1), D(i, 2)); });
@@ -106,8 +105,16 @@ void register_math(Napi::Env env, Napi::Object e) {
     auto dims = IL(i, 2);
     return dims.empty() ? at::norm(T(i, 0), D(i, 1)) : at::norm(T(i, 0), D(i, 1), dims, B(i, 3));
   });
+  // var: dims [] means all dims, listed explicitly: libtorch 1.13's backward of var(dim=[]) is
+  // numel times too large.
   def(env, e, "var", [](const Info& i) {
-    return at::var(T(i, 0), at::OptionalIntArrayRef(IL(i, 1)), B(i, 2), B(i, 3));
+    const at::Tensor& x = T(i, 0);
+    auto dims = IL(i, 1);
+    if (dims.empty()) {
+      if (x.dim() == 0) return at::var(x, B(i, 2));
+      for (int64_t d = 0; d < x.dim(); ++d) dims.push_back(d);
+    }
+    return at::var(x, at::OptionalIntArrayRef(dims), B(i, 2), B(i, 3));
   });
   def(env, e, "any", [](const Info& i) { return at::any(T(i, 0)); });
   def(env, e, "all", [](const Info& i) { return at::all(T(i, 0)); });
@@ -121,7 +128,7 @@ void register_math(Napi::Env env, Napi::Object e) {
   def(env, e, "argsort", [](const Info& i) { return std::get<1>(at::sort(T(i, 0), B(i, 3), I(i, 1), B(i, 2))); });
   def(env, e, "cumsum", [](const Info& i) { return at::cumsum(T(i, 0), I(i, 1)); });
   // in place (optimizers, EMA, initialisation)
-  INPLACE("add_", a.add_(T(i, 1), D(i, 2)));
+  INPLACE("add_", a.add_(T(i, 1), S(i, 2)));
   INPLACE("addScalar_", a.add_(S(i, 1)));
   INPLACE("mul_", a.mul_(T(i, 1)));
   INPLACE("mulScalar_", a.mul_(S(i, 1)));

@@ -91,7 +91,9 @@ export function tensor(data: Nested | AnyTypedArray, o: CreateOptions & { shape?
     if (o.shape) shape = [...o.shape];
   }
   const target = o.dtype ?? (ArrayBuffer.isView(data) ? dtypeOfArray(flat) : 'float32');
-  const source = ArrayBuffer.isView(data) ? (o.dtype === 'float16' || o.dtype === 'bfloat16' ? target : dtypeOfArray(flat)) : 'float64';
+  // A Uint16Array holds raw float16/bfloat16 bits; any other typed array holds values to convert.
+  const rawHalf = data instanceof Uint16Array && (o.dtype === 'float16' || o.dtype === 'bfloat16');
+  const source = ArrayBuffer.isView(data) ? (rawHalf ? target : dtypeOfArray(flat)) : 'float64';
   if (source === 'float64' && !ArrayBuffer.isView(data) && !isFloating(target)) {
     const bad = (flat as Float64Array).find((v) => !Number.isInteger(v));
     if (bad !== undefined) throw new TorchError('tensor', [], `value ${bad} is not an integer, but dtype is ${target}`);
