@@ -75,10 +75,14 @@ export function conv(c1: number, c2: number, k = 1, s = 1, p: number | null = nu
   return { c1, c2, k, s, p: autopad(k, p, d), g, d, act };
 }
 
-/** Every ConvSpec of a layer with its module-relative name (`cv1`, `m.0.cv2`, `conv`, `m.2`). */
+/**
+ * Every ConvSpec of a layer with the path of its Conv module relative to the layer ('' for a
+ * Conv layer itself, `conv` in Focus, `cv1`, `m.0.cv2` in C3); see convModulePath.
+ */
 export function convsOf(layer: LayerSpec): [string, ConvSpec][] {
   switch (layer.type) {
     case 'Conv':
+      return [['', layer.conv]];
     case 'Focus':
       return [['conv', layer.conv]];
     case 'Bottleneck':
@@ -129,4 +133,9 @@ export function detectLayer(spec: ModelSpec): Extract<LayerSpec, { type: 'Detect
   const last = spec.layers[spec.layers.length - 1];
   if (!last || last.type !== 'Detect') throw new SpecError('the last layer of a YOLOv5 model must be Detect');
   return last;
+}
+
+/** The store path of a layer's Conv module: `model.4.cv1`, or `model.3` for a Conv layer. */
+export function convModulePath(layerIndex: number, relative: string): string {
+  return relative ? `model.${layerIndex}.${relative}` : `model.${layerIndex}`;
 }

@@ -50,3 +50,41 @@ test('every layer output and the decoded output match PyTorch (fp32, unfused)', 
   }));
   model.dispose();
 });
+
+test('the official yolov5n.pt imports to the same model: det_out matches PyTorch', async () => {
+  const { loadCheckpoint } = await import('../../src/model/checkpoint.js');
+  const { model, source } = loadCheckpoint(path.resolve(ref, '../../weights/yolov5n.pt'));
+  assert.equal(source, 'yolov5-pt');
+  assert.equal(model.store.numParameters(), 1872157);
+  assert.deepEqual(model.stride, [8, 16, 32]);
+  assert.equal(model.names[5], 'bus');
+  model.eval();
+  T.scope(() => T.noGrad(() => {
+    const input = readNpy(path.join(ref, 'input.npy'));
+    const pred = model.forward(T.tensor(input.data as Float32Array, { shape: input.shape })).pred!;
+    const det = readNpy(path.join(ref, 'det_out.npy'));
+    const c = allclose(pred.data() as Float32Array, det.data as Float32Array, 1e-4, 1e-4);
+    assert.ok(c.ok, `det_out: max |diff| ${c.maxAbs}`);
+  }));
+  model.dispose();
+});
+
+test('our checkpoint format round-trips a model exactly, with training state and extras', async () => {
+  const { loadCheckpoint, saveCheckpoint } = await import('../../src/model/checkpoint.js');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const a = referenceModel();
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'yt-ck-')), 'm.safetensors');
+  T.scope(() => saveCheckpoint(file, a, { train: { epoch: 3 }, extra: new Map([['optim/x', T.ones([2])]]), info: { note: 'hi' } }));
+  const b = loadCheckpoint(file);
+  assert.equal(b.source, 'yolotrim');
+  assert.deepEqual(b.train, { epoch: 3 });
+  assert.deepEqual(b.info, { note: 'hi' });
+  assert.deepEqual([...b.extra.keys()], ['optim/x']);
+  assert.deepEqual(b.model.spec, a.spec);
+  assert.deepEqual(b.model.names, a.names);
+  for (const [k, t] of a.store.stateDict()) assert.deepEqual(b.model.store.get(k)!.toArray(), t.toArray(), k);
+  for (const t of b.extra.values()) t.dispose();
+  a.dispose();
+  b.model.dispose();
+});
