@@ -16,9 +16,15 @@ export function buildProgram(): Command {
   return program;
 }
 
+// Errors about the user's input or environment: a one-line message, no stack (YOLOTRIM_DEBUG=1 shows it).
+const INPUT_ERRORS = new Set([
+  'TorchError', 'NativeLoadError', 'CheckpointError', 'SpecError', 'SafetensorsError', 'PtImportError',
+  'UnsafeGlobalError', 'PickleError', 'ZipError', 'DataError',
+]);
+
 export function describeError(e: unknown): { message: string; exitCode: number; showStack: boolean } {
   if (e instanceof UserError) return { message: e.message, exitCode: e.exitCode, showStack: false };
-  if (e instanceof Error && (e.name === 'TorchError' || e.name === 'NativeLoadError')) {
+  if (e instanceof Error && INPUT_ERRORS.has(e.name)) {
     return { message: e.message, exitCode: 1, showStack: Boolean(process.env.YOLOTRIM_DEBUG) };
   }
   const message = e instanceof Error ? e.message : String(e);
