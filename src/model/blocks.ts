@@ -4,6 +4,10 @@ import { Tensor, F, cat, keep, unkeep, noGrad, arange, meshgrid, stack, tensor, 
 import { Conv2d, BatchNorm2d, type StorePath } from '../torch/nn/index.js';
 import type { BottleneckSpec, ConvSpec } from './spec.js';
 
+/** YOLOv5's BatchNorm settings (initialize_weights): eps 1e-3, momentum 0.03. */
+export const BN_EPS = 1e-3;
+export const BN_MOMENTUM = 0.03;
+
 export interface Block {
   forward(inputs: Tensor[]): Tensor;
 }
@@ -17,7 +21,7 @@ export class ConvBnAct {
     this.conv = new Conv2d(path.sub('conv'), {
       inChannels: spec.c1, outChannels: spec.c2, kernel: spec.k, stride: spec.s, padding: spec.p, groups: spec.g, dilation: spec.d, bias: fused,
     });
-    this.bn = fused ? null : new BatchNorm2d(path.sub('bn'), { numFeatures: spec.c2, eps: 1e-3, momentum: 0.03 });
+    this.bn = fused ? null : new BatchNorm2d(path.sub('bn'), { numFeatures: spec.c2, eps: BN_EPS, momentum: BN_MOMENTUM });
   }
 
   run(x: Tensor): Tensor {

@@ -88,3 +88,21 @@ test('our checkpoint format round-trips a model exactly, with training state and
   a.dispose();
   b.model.dispose();
 });
+
+test('the Conv+BN fused model matches PyTorch\'s fused output (atol 2e-3, rtol 1e-3)', async () => {
+  const { fuseModel } = await import('../../src/model/fuse.js');
+  const model = referenceModel();
+  const fused = fuseModel(model);
+  assert.ok(![...fused.store.params.keys()].some((k) => k.includes('.bn.')), 'no BN left');
+  T.scope(() => T.noGrad(() => {
+    const input = readNpy(path.join(ref, 'input.npy'));
+    const x = T.tensor(input.data as Float32Array, { shape: input.shape });
+    const pred = fused.forward(x).pred!;
+    for (const name of ['fused_det_out.npy', 'det_out.npy']) {
+      const c = allclose(pred.data() as Float32Array, readNpy(path.join(ref, name)).data as Float32Array, 2e-3, 1e-3);
+      assert.ok(c.ok, `${name}: max |diff| ${c.maxAbs}`);
+    }
+  }));
+  fused.dispose();
+  model.dispose();
+});
