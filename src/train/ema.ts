@@ -1,14 +1,17 @@
 // Model EMA (YOLOv5's ModelEMA): an exponential moving average of every floating-point tensor
-// of the model, with decay ramping up as decay * (1 - exp(-updates / tau)). Used to validate and save.
-import { noGrad, keep, unkeep, type Tensor } from '../torch/index.js';
+// of the model, with decay ramping up as decay * (1 - exp(-updates / tau)). It lives in a second
+// ParamStore (usually a second model of the same spec) used to validate and save.
+import { noGrad, type Tensor } from '../torch/index.js';
 import type { ParamStore } from '../torch/nn/index.js';
 
 export class ModelEMA {
-  readonly shadow = new Map<string, Tensor>();
+  readonly shadow: Map<string, Tensor>;
 
-  constructor(source: ParamStore, public updates = 0, readonly decay = 0.9999, readonly tau = 2000) {
+  /** target: the store holding the averages; it starts as a copy of source. */
+  constructor(source: ParamStore, readonly target: ParamStore, public updates = 0, readonly decay = 0.9999, readonly tau = 2000) {
+    this.shadow = target.stateDict();
     noGrad(() => {
-      for (const [name, t] of source.stateDict()) this.shadow.set(name, keep(t.detach().clone()));
+      for (const [name, v] of this.shadow) v.copy_(source.get(name)!);
     });
   }
 
@@ -25,20 +28,5 @@ export class ModelEMA {
         v.mul_(d).add_(source.get(name)!, 1 - d);
       }
     });
-  }
-
-  /** Replaces the shadow values (resume). */
-  load(values: ReadonlyMap<string, Tensor>): void {
-    noGrad(() => {
-      for (const [name, v] of this.shadow) {
-        const src = values.get(name);
-        if (src) v.copy_(src);
-      }
-    });
-  }
-
-  dispose(): void {
-    for (const t of this.shadow.values()) unkeep(t).dispose();
-    this.shadow.clear();
   }
 }

@@ -44,10 +44,16 @@ test('warm-up ramps bias lr down from 0.1, other lrs up from 0, momentum from 0.
 });
 
 test('EMA: decay ramps with updates and averages floating tensors only', () => {
-  const store = new ParamStore();
-  const w = store.addParameter('w', T.tensor([1, 1]));
-  store.addBuffer('n', T.full([], 5, { dtype: 'int64' }));
-  const ema = new ModelEMA(store);
+  const make = () => {
+    const s = new ParamStore();
+    s.addParameter('w', T.tensor([1, 1]));
+    s.addBuffer('n', T.full([], 5, { dtype: 'int64' }));
+    return s;
+  };
+  const store = make();
+  const shadowStore = make();
+  const w = store.get('w')!;
+  const ema = new ModelEMA(store, shadowStore);
   T.noGrad(() => w.copy_(T.tensor([3, 5])));
   store.get('n')!.fill_(9);
   ema.update(store);
@@ -56,7 +62,7 @@ test('EMA: decay ramps with updates and averages floating tensors only', () => {
   close(got[0]!, d * 1 + (1 - d) * 3, 1e-6);
   close(got[1]!, d * 1 + (1 - d) * 5, 1e-6);
   assert.equal(ema.shadow.get('n')!.item(), 5);
-  ema.dispose();
+  shadowStore.dispose();
   store.dispose();
 });
 
