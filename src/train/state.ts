@@ -1,0 +1,66 @@
+// Training checkpoints: `last` and `best` in our format. The model weights saved are the EMA's
+// (what val, detect and export use); the raw weights, optimizer state and counters ride along so
+// --resume continues exactly where `last` stopped.
+import type { Tensor } from '../torch/index.js';
+import type { Optimizer, GroupOptions, OptimizerState } from '../torch/optim/index.js';
+import type { Yolov5Model } from '../model/build.js';
+import { saveCheckpoint, loadCheckpoint, CheckpointError } from '../model/checkpoint.js';
+import type { ModelEMA } from './ema.js';
+
+const RAW = 'train.model/';
+const OPTIM = 'train.optim/';
+
+export interface TrainProgress {
+  /** the epoch that finished */
+  epoch: number;
+  bestFitness: number;
+  bestEpoch: number;
+  emaUpdates: number;
+  /** options the run was started with (resume reuses them) */
+  options: Record<string, unknown>;
+  hyp: Record<string, number>;
+  /** extra state of a caller (distillation), JSON */
+  extra?: Record<string, unknown>;
+}
+
+export function saveTrainCheckpoint(file: string, model: Yolov5Model, ema: ModelEMA, opt: Optimizer<GroupOptions> | null,
+  progress: TrainProgress, info: Record<string, unknown> = {}): void {
+  const extra = new Map<string, Tensor>();
+  let optimizer: Omit<OptimizerState, 'tensors'> | undefined;
+  if (opt) {
+    for (const [k, t] of model.store.stateDict()) extra.set(`${RAW}${k}`, t);
+    const s = opt.stateDict();
+    for (const [k, t] of s.tensors) extra.set(`${OPTIM}${k}`, t);
+    optimizer = { groups: s.groups, scalars: s.scalars };
+  }
+  const train = opt ? { ...progress, optimizer } : undefined;
+  saveCheckpoint(file, model, { weights: ema.shadow, extra, train: train as Record<string, unknown> | undefined, info });
+}
+
+export interface ResumeState {
+  progress: TrainProgress;
+  optimizer: OptimizerState;
+  rawWeights: Map<string, Tensor>;
+  emaModel: Yolov5Model;
+  info: Record<string, unknown>;
+}
+
+/** Reads a `last` checkpoint for --resume; the caller owns the returned tensors and model. */
+export function loadResumeState(file: string): ResumeState {
+  const ck = loadCheckpoint(file);
+  const train = ck.train as (TrainProgress & { optimizer?: Omit<OptimizerState, 'tensors'> }) | undefined;
+  if (!train?.optimizer) {
+    ck.model.dispose();
+    for (const t of ck.extra.values()) t.dispose();
+    throw new CheckpointError(file, 'has no training state to resume (it is a final or stripped checkpoint)');
+  }
+  const rawWeights = new Map<string, Tensor>();
+  const tensors = new Map<string, Tensor>();
+  for (const [k, t] of ck.extra) {
+    if (k.startsWith(RAW)) rawWeights.set(k.slice(RAW.length), t);
+    else if (k.startsWith(OPTIM)) tensors.set(k.slice(OPTIM.length), t);
+    else t.dispose();
+  }
+  const { optimizer, ...progress } = train;
+  return { progress, optimizer: { ...optimizer, tensors }, rawWeights, emaModel: ck.model, info: ck.info };
+}
