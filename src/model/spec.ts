@@ -139,3 +139,12 @@ export function detectLayer(spec: ModelSpec): Extract<LayerSpec, { type: 'Detect
 export function convModulePath(layerIndex: number, relative: string): string {
   return relative ? `model.${layerIndex}.${relative}` : `model.${layerIndex}`;
 }
+
+/** The same architecture for another class count: only Detect's outputs change. */
+export function withClassCount(spec: ModelSpec, nc: number): ModelSpec {
+  const copy = JSON.parse(JSON.stringify(spec)) as ModelSpec;
+  copy.nc = nc;
+  detectLayer(copy).nc = nc;
+  if (copy.yaml) copy.yaml.nc = nc;
+  return copy;
+}
