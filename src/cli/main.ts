@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.js';
 import { registerInfo } from './commands/info.js';
+import { registerDataset } from './commands/dataset.js';
 
 export function buildProgram(): Command {
   const program = new Command('yolotrim')
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerInfo(program);
+  registerDataset(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
