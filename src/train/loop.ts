@@ -29,8 +29,15 @@ export interface ValResult {
   losses: [number, number, number];
 }
 
-/** An additional loss (distillation) on the student's raw outputs; its parts are logged as columns. */
-export type ExtraLoss = (raw: Tensor[], batch: Batch) => { loss: Tensor; parts: number[] };
+/**
+ * An additional loss (distillation) on the student's raw outputs and captured layer outputs;
+ * its parts are logged as extra results.csv columns.
+ */
+export interface ExtraLoss {
+  columns: string[];
+  capture: number[];
+  compute(raw: Tensor[], features: Map<number, Tensor>, batch: Batch): { loss: Tensor; parts: number[] };
+}
 
 export interface LoopContext {
   model: Yolov5Model;
@@ -103,12 +110,12 @@ interface StepState {
 
 function trainStep(ctx: LoopContext, batch: Batch, s: StepState): number[] {
   return scope(() => {
-    const { raw } = ctx.model.forward(batch.images);
+    const { raw, features } = ctx.model.forward(batch.images, { capture: ctx.extraLoss?.capture });
     const hard = ctx.computeLoss.compute(raw, batch.targets);
     let total = hard.loss;
     const parts = [hard.box, hard.obj, hard.cls];
     if (ctx.extraLoss) {
-      const extra = ctx.extraLoss(raw, batch);
+      const extra = ctx.extraLoss.compute(raw, features, batch);
       total = total.add(extra.loss);
       parts.push(...extra.parts);
     }
