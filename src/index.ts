@@ -5,3 +5,4 @@ export { loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from './model/c
 export { loadModelYaml, specFromYaml } from './model/yaml.js';
 export { layerTable, summaryLine, gflops } from './model/summary.js';
 export type { ModelSpec, LayerSpec, ConvSpec } from './model/spec.js';
+export { prune, type PruneOptions, type PruneResult } from './prune/index.js';

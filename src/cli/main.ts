@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.js';
 import { registerInfo } from './commands/info.js';
 import { registerDataset } from './commands/dataset.js';
+import { registerPrune } from './commands/prune.js';
 
 export function buildProgram(): Command {
   const program = new Command('yolotrim')
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerInfo(program);
   registerDataset(program);
+  registerPrune(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
