@@ -5,6 +5,7 @@ import { UserError } from './errors.js';
 import { registerInfo } from './commands/info.js';
 import { registerDataset } from './commands/dataset.js';
 import { registerPrune } from './commands/prune.js';
+import { registerDetect } from './commands/detect.js';
 
 export function buildProgram(): Command {
   const program = new Command('yolotrim')
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerInfo(program);
   registerDataset(program);
   registerPrune(program);
+  registerDetect(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -1,0 +1,98 @@
+// `yolotrim detect`: YOLOv5's detect.py flags and defaults over src/infer/detect.ts.
+import { Option, type Command } from 'commander';
+import { UsageError, UserError } from '../errors.js';
+import { parseFloatArg, parseIntArg } from '../args.js';
+import type { DetectOptions } from '../../infer/detect.js';
+
+/** The options as commander gives them (numbers already parsed, lists as strings). */
+export interface RawDetectOptions {
+  weights: string;
+  source: string;
+  img?: string[];
+  imgsz?: string[];
+  imgSize?: string[];
+  confThres: number;
+  iouThres: number;
+  maxDet: number;
+  classes?: string[];
+  agnosticNms?: boolean;
+  saveTxt?: boolean;
+  saveConf?: boolean;
+  nosave?: boolean;
+  project: string;
+  name: string;
+  existOk?: boolean;
+  device: string;
+  lineThickness: number;
+  hideLabels?: boolean;
+  hideConf?: boolean;
+}
+
+const toInts = (flag: string, values: readonly string[], min: number): number[] => values.map((v) => parseIntArg(flag, min)(v));
+
+/** Pure: commander's options to runDetect's. */
+export function detectOptionsFrom(o: RawDetectOptions): DetectOptions {
+  const sizes = [o.img, o.imgsz, o.imgSize].filter((s): s is string[] => s !== undefined);
+  if (sizes.length > 1) throw new UsageError('give the image size once (--img, --imgsz or --img-size)');
+  const img = toInts('--img', sizes[0] ?? ['640'], 1);
+  if (img.length > 2) throw new UsageError(`--img takes one size or two (h w), got ${img.length}`);
+  return {
+    weights: o.weights,
+    source: o.source,
+    img,
+    confThres: o.confThres,
+    iouThres: o.iouThres,
+    maxDet: o.maxDet,
+    classes: o.classes ? toInts('--classes', o.classes, 0) : null,
+    agnosticNms: Boolean(o.agnosticNms),
+    saveTxt: Boolean(o.saveTxt),
+    saveConf: Boolean(o.saveConf),
+    nosave: Boolean(o.nosave),
+    project: o.project,
+    name: o.name,
+    existOk: Boolean(o.existOk),
+    device: o.device,
+    lineWidth: o.lineThickness,
+    hideLabels: Boolean(o.hideLabels),
+    hideConf: Boolean(o.hideConf),
+  };
+}
+
+// the library's errors about the user's input, shown as one line without a stack
+const INPUT_ERRORS = new Set(['SourceError', 'PredictError', 'ImageDecodeError']);
+
+export function registerDetect(program: Command): void {
+  program
+    .command('detect')
+    .description('detect objects in images with a YOLOv5 model and save annotated images and labels')
+    .requiredOption('--weights <file>', 'checkpoint (.pt or .safetensors)')
+    .requiredOption('--source <path>', 'image, folder, glob or .txt list of images')
+    .option('--img <size...>', 'inference size h,w (default 640)')
+    .addOption(new Option('--imgsz <size...>').hideHelp())
+    .addOption(new Option('--img-size <size...>').hideHelp())
+    .option('--conf-thres <f>', 'confidence threshold', parseFloatArg('--conf-thres', 0, 1), 0.25)
+    .option('--iou-thres <f>', 'NMS IoU threshold', parseFloatArg('--iou-thres', 0, 1), 0.45)
+    .option('--max-det <n>', 'maximum detections per image', parseIntArg('--max-det', 1), 1000)
+    .option('--classes <id...>', 'keep only these class ids, e.g. --classes 0 2 3')
+    .option('--agnostic-nms', 'class-agnostic NMS')
+    .option('--save-txt', 'save results to labels/*.txt')
+    .option('--save-conf', 'save confidences in --save-txt labels')
+    .option('--nosave', 'do not save annotated images')
+    .option('--project <dir>', 'save results to project/name', 'runs/detect')
+    .option('--name <name>', 'save results to project/name', 'exp')
+    .option('--exist-ok', 'existing project/name ok, do not increment')
+    .option('--device <device>', 'cpu (CUDA is not supported by detect yet)', '')
+    .option('--line-thickness <px>', 'bounding box thickness (pixels)', parseIntArg('--line-thickness', 1), 3)
+    .option('--hide-labels', 'hide labels')
+    .option('--hide-conf', 'hide confidences')
+    .action(async (raw: RawDetectOptions) => {
+      const opts = detectOptionsFrom(raw);
+      const { runDetect } = await import('../../infer/detect.js');
+      try {
+        await runDetect(opts, { info: (l) => console.log(l), warn: (l) => process.stderr.write(`WARNING ${l}\n`) });
+      } catch (e) {
+        if (e instanceof Error && INPUT_ERRORS.has(e.name)) throw new UserError(e.message);
+        throw e;
+      }
+    });
+}
