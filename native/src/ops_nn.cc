@@ -16,8 +16,18 @@ int64_t reduction_arg(const Info& info, size_t i) {
 }  // namespace
 
 void register_nn(Napi::Env env, Napi::Object e) {
-  // conv2d(x, w, b|-1, stride[2], padding[2], dilation[2], groups)
-  def(env, e, "conv2d", [](const Info& i) { return at::conv2d(T(i, 0), T(i, 1), OT(i, 2), IL(i, 3), IL(i, 4), IL(i, 5), I(i, 6)); });
+  // conv2d(x, w, b|-1, stride[2], padding[2], dilation[2], groups). On the CPU, float32 convolutions
+  // go to oneDNN directly: libtorch's own heuristic sends small inputs (one image, deep layers) to
+  // im2col + BLAS, which is many times slower where the system BLAS is the reference one (Debian).
+  def(env, e, "conv2d", [](const Info& i) {
+    const at::Tensor& x = T(i, 0);
+    const at::Tensor& w = T(i, 1);
+    if (x.device().is_cpu() && x.scalar_type() == at::kFloat && w.scalar_type() == at::kFloat && x.dim() == 4 &&
+        at::hasMKLDNN() && at::globalContext().userEnabledMkldnn()) {
+      return at::mkldnn_convolution(x.contiguous(), w.contiguous(), OT(i, 2), IL(i, 4), IL(i, 3), IL(i, 5), I(i, 6));
+    }
+    return at::conv2d(x, w, OT(i, 2), IL(i, 3), IL(i, 4), IL(i, 5), I(i, 6));
+  });
   def(env, e, "linear", [](const Info& i) { return at::linear(T(i, 0), T(i, 1), OT(i, 2)); });
   // batchNorm(x, weight|-1, bias|-1, runningMean|-1, runningVar|-1, training, momentum, eps);
   // in training mode the running statistics are updated in place, as torch.nn.BatchNorm2d does.

@@ -36,13 +36,6 @@ export interface PredictOptions {
   fuse?: boolean;
   /** return the decoded images (to draw on them) */
   keepImages?: boolean;
-  /**
-   * On CPU, run each image in a batch of 2 with a blank second image (default true). libtorch 1.13
-   * sends a batch-1 convolution whose input has at most 20480 values (YOLOv5's small levels) to
-   * im2col + BLAS instead of oneDNN; with Debian's reference BLAS that is ~18x slower, and the
-   * padded batch is 2-3x faster per image overall. Results are the same (to float rounding).
-   */
-  padBatch?: boolean;
 }
 
 export interface Detection {
@@ -153,9 +146,8 @@ export class Predictor {
     let shape: number[] = [];
     const t1 = performance.now();
     T.scope(() => T.noGrad(() => {
-      const one = T.tensor(p.chw, { shape: [1, 3, h, w] });
-      const x = this.opts.padBatch === false ? one : T.cat([one, T.zeros([1, 3, h, w])], 0);
-      const out = this.model.forward(x, { decode: true }).pred!.narrow(0, 0, 1);
+      const x = T.tensor(p.chw, { shape: [1, 3, h, w] });
+      const out = this.model.forward(x, { decode: true }).pred!;
       shape = out.shape;
       pred = out.data() as Float32Array;
     }));

@@ -32,22 +32,14 @@ test('predict() on bus.jpg with the square 320 letterbox reproduces the referenc
   assert.ok(confDiff <= 0.005, `conf diff ${confDiff}`);
 });
 
-test('the fused model (detect.py\'s default) and rect input find the same objects; padBatch changes nothing', async () => {
-  const padded = Predictor.open({ weights, img: 320 });
-  const single = Predictor.open({ weights, img: 320, padBatch: false });
+test('the fused model (detect.py\'s default) with rect input finds the reference objects', async () => {
+  const predictor = Predictor.open({ weights, img: 320 });
   try {
-    const r = await padded.predictImage(path.join(ref, 'bus.jpg'));
+    const r = await predictor.predictImage(path.join(ref, 'bus.jpg'));
     assert.deepEqual(r.inputShape, [320, 256]);
     assert.deepEqual(r.detections.map((d) => d.cls), [0, 5, 0, 0]);
-    const s = await single.predictImage(path.join(ref, 'bus.jpg'));
-    assert.equal(s.detections.length, r.detections.length);
-    s.detections.forEach((d, k) => {
-      d.box.forEach((v, j) => assert.ok(Math.abs(v - r.detections[k]!.box[j]!) < 0.01));
-      assert.ok(Math.abs(d.conf - r.detections[k]!.conf) < 1e-4);
-    });
   } finally {
-    padded.dispose();
-    single.dispose();
+    predictor.dispose();
   }
 });
 
