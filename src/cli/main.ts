@@ -3,9 +3,12 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.js';
 import { registerInfo } from './commands/info.js';
+import { registerVal } from './commands/val.js';
+import { registerTrain } from './commands/train.js';
+import { registerDistill } from './commands/distill.js';
+import { registerDetect } from './commands/detect.js';
 import { registerDataset } from './commands/dataset.js';
 import { registerPrune } from './commands/prune.js';
-import { registerDetect } from './commands/detect.js';
 
 export function buildProgram(): Command {
   const program = new Command('yolotrim')
@@ -15,9 +18,12 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerInfo(program);
+  registerTrain(program);
+  registerVal(program);
+  registerDistill(program);
+  registerDetect(program);
   registerDataset(program);
   registerPrune(program);
-  registerDetect(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
@@ -37,8 +43,22 @@ export function describeError(e: unknown): { message: string; exitCode: number; 
   return { message: `internal error: ${message}`, exitCode: 1, showStack: true };
 }
 
+// YOLOv5 spells some flags several ways; the commands define one of each.
+const FLAG_ALIASES: Record<string, string> = {
+  '--img-size': '--img', '--imgsz': '--img', '--t_weights': '--teacher', '--s_weights': '--student', '--t-weights': '--teacher', '--s-weights': '--student',
+};
+
+export function normalizeArgv(argv: readonly string[]): string[] {
+  return argv.map((a) => {
+    const [flag, ...rest] = a.split('=');
+    const target = FLAG_ALIASES[flag!];
+    return target ? [target, ...rest].join('=') : a;
+  });
+}
+
 export async function run(argv: string[]): Promise<number> {
   const program = buildProgram();
+  argv = normalizeArgv(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

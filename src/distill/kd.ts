@@ -50,6 +50,7 @@ export function makeDistiller(teacher: Teacher, student: Yolov5Model, o: KdOptio
     columns,
     capture: sLayers,
     adapters,
+    parameters: adapters,
     compute(raw: Tensor[], features: Map<number, Tensor>, batch: Batch) {
       const t = teacher.run(batch.images, layers);
       return scope(() => {

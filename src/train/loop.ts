@@ -3,6 +3,7 @@
 // results.csv, last/best checkpoints, early stopping, NaN guard and Ctrl-C.
 import { noGrad, scope, type Tensor } from '../torch/index.js';
 import type { Optimizer, GroupOptions } from '../torch/optim/index.js';
+import type { ParamStore } from '../torch/nn/index.js';
 import type { Yolov5Model } from '../model/build.js';
 import type { ComputeLoss } from './loss.js';
 import type { ModelEMA } from './ema.js';
@@ -35,8 +36,11 @@ export interface ValResult {
  */
 export interface ExtraLoss {
   columns: string[];
+  /** trainable parameters of the extra loss itself (feature adapters), optimised with the model */
+  parameters?: ParamStore;
   capture: number[];
   compute(raw: Tensor[], features: Map<number, Tensor>, batch: Batch): { loss: Tensor; parts: number[] };
+  dispose?(): void;
 }
 
 export interface LoopContext {

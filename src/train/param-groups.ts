@@ -18,8 +18,14 @@ export function parameterGroups(store: ParamStore): { bias: NamedParam[]; weight
 }
 
 /** smart_optimizer: group 0 biases, 1 weights with decay, 2 BN weights; Adam's beta1 = momentum. */
-export function makeOptimizer(store: ParamStore, name: OptimizerName, lr: number, momentum: number, decay: number): Optimizer<GroupOptions> {
+export function makeOptimizer(store: ParamStore, name: OptimizerName, lr: number, momentum: number, decay: number, extra: ParamStore[] = []): Optimizer<GroupOptions> {
   const g = parameterGroups(store);
+  for (const e of extra) {
+    const x = parameterGroups(e);
+    g.bias.push(...x.bias);
+    g.weight.push(...x.weight);
+    g.bnWeight.push(...x.bnWeight);
+  }
   const groups = [
     { params: g.bias, options: { weightDecay: 0 } },
     { params: g.weight, options: { weightDecay: decay } },

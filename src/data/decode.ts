@@ -1,0 +1,51 @@
+// Reading a training image with sharp: EXIF orientation applied, any colour type (grey, palette, RGBA,
+// 16-bit, CMYK) turned into 8-bit RGB, the format found from the data (a PNG named .jpg is read as a
+// PNG), and resized so the long side is imgSize (YOLOv5's load_image, which resizes up as well).
+import sharp from 'sharp';
+import type { RgbImage } from './augment/image.js';
+import { resizeBilinear } from './augment/warp.js';
+
+export interface LoadedImage {
+  /** resized so that max(width, height) = imgSize */
+  image: RgbImage;
+  /** the size as shown (orientation applied) before resizing: [height, width] */
+  original: [number, number];
+}
+
+export class ImageDecodeError extends Error {
+  override name = 'ImageDecodeError';
+}
+
+/** YOLOv5's load_image size: the long side to imgSize, each side rounded up. */
+export function loadSize(h0: number, w0: number, imgSize: number): [number, number] {
+  const r = imgSize / Math.max(h0, w0);
+  if (r === 1) return [h0, w0];
+  return [Math.max(1, Math.ceil(h0 * r - 1e-9)), Math.max(1, Math.ceil(w0 * r - 1e-9))];
+}
+
+/** Decodes `file` (a path or the file's bytes) and resizes it for training at imgSize. */
+export async function decodeImage(file: string | Buffer, imgSize: number, name = typeof file === 'string' ? file : 'image'): Promise<LoadedImage> {
+  try {
+    const meta = await sharp(file).metadata();
+    const w0 = meta.autoOrient?.width ?? meta.width;
+    const h0 = meta.autoOrient?.height ?? meta.height;
+    if (!w0 || !h0) throw new Error('no image size in the file');
+    const [h, w] = loadSize(h0, w0, imgSize);
+    // Shrinking is libvips' (shrink-on-load for JPEG: fast). Enlarging is ours: libvips' upsampling
+    // shifts the picture by up to half an output pixel, which labels would not follow.
+    const shrink = h < h0 || w < w0;
+    let pipeline = sharp(file, { failOn: 'none' }).autoOrient().removeAlpha().toColourspace('srgb');
+    if (shrink) pipeline = pipeline.resize(w, h, { fit: 'fill', kernel: 'linear' });
+    const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const [eh, ew] = shrink ? [h, w] : [h0, w0];
+    if (info.channels !== 3 || info.width !== ew || info.height !== eh) {
+      throw new Error(`decoded to ${info.width}x${info.height}x${info.channels}, expected ${ew}x${eh}x3`);
+    }
+    const decoded = { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: ew, height: eh };
+    const image = shrink || (h === h0 && w === w0) ? decoded : resizeBilinear(decoded, w, h);
+    return { image, original: [h0, w0] };
+  } catch (e) {
+    const msg = ((e as Error).message ?? String(e)).split('\n')[0];
+    throw new ImageDecodeError(`${name}: cannot decode the image (${msg})`);
+  }
+}

@@ -1,0 +1,152 @@
+// train(): YOLOv5's train.py from top to bottom: run folder, hyperparameters, data, model,
+// anchors, optimizer, EMA, resume, the epoch loop, final checkpoints and plots.
+import { writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { liveTensors, manualSeed } from '../torch/index.js';
+import { Yolov5Model } from '../model/build.js';
+import { saveCheckpoint } from '../model/checkpoint.js';
+import { makeRunDir } from '../infer/run-dir.js';
+import { loadHyp, type Hyp } from './hyp.js';
+import { ComputeLoss, scaleLossHyp } from './loss.js';
+import { ModelEMA } from './ema.js';
+import { makeOptimizer, type OptimizerName } from './param-groups.js';
+import { cosineLr, linearLr } from './lr.js';
+import { runEpochs, InterruptedError, type ExtraLoss, type ValResult } from './loop.js';
+import { ResultsCsv, BASE_COLUMNS } from './results.js';
+import { saveTrainCheckpoint, loadResumeState, type TrainProgress } from './state.js';
+import { setupModel, freezeLayers } from './setup-model.js';
+import { openTrainData, checkAnchors } from './data.js';
+import { anchorsOf } from './anchors.js';
+
+export interface TrainOptions {
+  weights?: string;
+  cfg?: string;
+  data: string;
+  hyp?: string;
+  epochs: number;
+  batchSize: number;
+  imgSize: number;
+  optimizer: OptimizerName;
+  cosLr: boolean;
+  labelSmoothing: number;
+  patience: number;
+  freeze: number[];
+  seed: number;
+  /** data loader worker threads (default: one per core beyond the first, so libtorch keeps its cores) */
+  workers?: number;
+  cache?: 'ram' | 'disk';
+  rect: boolean;
+  noval: boolean;
+  nosave: boolean;
+  noautoanchor: boolean;
+  noplots: boolean;
+  project: string;
+  name: string;
+  existOk: boolean;
+  resume?: string;
+  /** hook for distillation: builds the extra loss once the student exists */
+  extraLoss?: (student: Yolov5Model, gains: ComputeLoss['hyp']) => ExtraLoss;
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  runDir: string;
+  best: string;
+  last: string;
+  epochs: number;
+  metrics: ValResult | null;
+}
+
+export const TRAIN_DEFAULTS: Omit<TrainOptions, 'data'> = {
+  epochs: 100, batchSize: 16, imgSize: 640, optimizer: 'SGD', cosLr: false, labelSmoothing: 0, patience: 100, freeze: [0],
+  seed: 0, rect: false, noval: false, nosave: false, noautoanchor: false, noplots: false,
+  project: 'runs/train', name: 'exp', existOk: false,
+};
+
+function rssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+export async function train(input: TrainOptions): Promise<TrainResult> {
+  const log = input.log ?? ((s: string) => console.log(s));
+  const resume = input.resume ? loadResumeState(input.resume) : null;
+  const o: TrainOptions = resume ? { ...TRAIN_DEFAULTS, ...(resume.progress.options as Partial<TrainOptions>), data: String(resume.progress.options.data), resume: input.resume, extraLoss: input.extraLoss, log, signal: input.signal } : input;
+  const runDir = resume ? path.dirname(path.dirname(path.resolve(input.resume!))) : makeRunDir({ project: o.project, name: o.name, existOk: o.existOk });
+  const weightsDir = path.join(runDir, 'weights');
+  const last = path.join(weightsDir, 'last.safetensors');
+  const best = path.join(weightsDir, 'best.safetensors');
+  mkdirSync(weightsDir, { recursive: true });
+  const hyp: Hyp = resume ? (resume.progress.hyp as unknown as Hyp) : { ...loadHyp(o.hyp), label_smoothing: o.labelSmoothing };
+  const plainOptions = Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v !== 'function' && !(v instanceof AbortSignal)));
+  if (!resume) {
+    writeFileSync(path.join(runDir, 'hyp.yaml'), stringify(hyp));
+    writeFileSync(path.join(runDir, 'opt.yaml'), stringify(plainOptions));
+  }
+  manualSeed(o.seed);
+  const data = await openTrainData(o, hyp, log);
+  const { model } = resume ? { model: new Yolov5Model(resume.emaModel.spec, resume.emaModel.names) } : setupModel(o, data.names, log);
+  if (resume) model.store.loadStateDict(resume.rawWeights, { strict: true });
+  if (o.freeze.some((f) => f > 0)) log(`freezing ${freezeLayers(model, o.freeze)} parameter tensors`);
+  const gs = Math.max(...model.stride, 32);
+  if (o.imgSize % gs) log(`WARNING --img-size ${o.imgSize} must be multiple of max stride ${gs}`);
+  if (!o.noautoanchor && !resume) checkAnchors(model, data.train, o.imgSize, hyp.anchor_t, log);
+  const nbs = 64;
+  const accumulate = Math.max(Math.round(nbs / o.batchSize), 1);
+  const decay = hyp.weight_decay * o.batchSize * accumulate / nbs;
+  const gains = scaleLossHyp(hyp, model.stride.length, model.nc, o.imgSize);
+  const extraLoss = o.extraLoss?.(model, gains);
+  const optimizer = makeOptimizer(model.store, o.optimizer, hyp.lr0, hyp.momentum, decay, extraLoss?.parameters ? [extraLoss.parameters] : []);
+  log(`optimizer: ${o.optimizer}(lr=${hyp.lr0}) with parameter groups ${optimizer.groups[2]!.params.length} weight(decay=0.0), ${optimizer.groups[1]!.params.length} weight(decay=${decay}), ${optimizer.groups[0]!.params.length} bias`);
+  const emaModel = resume ? resume.emaModel : new Yolov5Model(model.spec, model.names);
+  const ema = new ModelEMA(resume ? emaModel.store : model.store, emaModel.store, resume?.progress.emaUpdates ?? 0);
+  if (resume) optimizer.loadStateDict(resume.optimizer);
+  const computeLoss = new ComputeLoss(gains, model.nc, anchorsOf(model));
+  const results = new ResultsCsv(path.join(runDir, 'results.csv'), [...BASE_COLUMNS, ...(extraLoss?.columns ?? [])]);
+  const startEpoch = resume ? resume.progress.epoch + 1 : 0;
+  if (resume) {
+    results.truncateTo(startEpoch);
+    log(`Resuming training from ${input.resume} from epoch ${startEpoch} to ${o.epochs} total epochs`);
+  }
+  let stop = false;
+  const onSigint = () => { stop = true; };
+  process.once('SIGINT', onSigint);
+  const progress = (epoch: number, bestFitness: number, bestEpoch: number): TrainProgress => ({
+    epoch, bestFitness, bestEpoch, emaUpdates: ema.updates, options: plainOptions, hyp: hyp as unknown as Record<string, number>,
+  });
+  const ctx = {
+    model, emaModel, ema, optimizer, computeLoss, loader: data.trainLoader, validate: data.validate(computeLoss), noval: o.noval,
+    hyp, lf: o.cosLr ? cosineLr(o.epochs, hyp.lrf) : linearLr(o.epochs, hyp.lrf), epochs: o.epochs, startEpoch,
+    batchSize: o.batchSize, nominalBatch: nbs, patience: o.patience,
+    bestFitness: resume?.progress.bestFitness ?? 0, bestEpoch: resume?.progress.bestEpoch ?? 0, results, extraLoss,
+    save: (epoch: number, isBest: boolean) => {
+      const p = progress(epoch, ctx.bestFitness, ctx.bestEpoch);
+      if (!o.nosave || epoch + 1 === o.epochs) {
+        saveTrainCheckpoint(last, emaModel, ema, optimizer, p, { data: o.data });
+        if (isBest) saveCheckpoint(best, emaModel, { info: { data: o.data, epoch, fitness: ctx.bestFitness } });
+      }
+      log(`epoch ${epoch + 1}/${o.epochs} done: peak RSS ${rssMb()} MB, live tensors ${liveTensors()}`);
+    },
+    log,
+    progress: data.progress,
+    shouldStop: () => stop || Boolean(o.signal?.aborted),
+  };
+  let outcome: { lastEpoch: number; stoppedEarly: boolean };
+  try {
+    outcome = await runEpochs(ctx);
+  } catch (e) {
+    if (e instanceof InterruptedError) log(`${e.message}: ${existsSync(last) ? `the last finished epoch is in ${last}; continue with --resume ${last}` : 'no epoch finished yet'}`);
+    throw e;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await data.close();
+  }
+  const final = existsSync(best) && data.validateBest ? await data.validateBest(best, runDir) : null;
+  optimizer.dispose();
+  extraLoss?.dispose?.();
+  model.dispose();
+  emaModel.dispose();
+  log(`${outcome.lastEpoch - startEpoch + 1} epochs completed. Results saved to ${runDir}`);
+  return { runDir, best, last, epochs: outcome.lastEpoch + 1, metrics: final };
+}
