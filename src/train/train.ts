@@ -133,20 +133,21 @@ export async function train(input: TrainOptions): Promise<TrainResult> {
     shouldStop: () => stop || Boolean(o.signal?.aborted),
   };
   let outcome: { lastEpoch: number; stoppedEarly: boolean };
+  let final: ValResult | null = null;
   try {
     outcome = await runEpochs(ctx);
+    if (existsSync(best)) final = await data.validateBest(best, runDir);
   } catch (e) {
     if (e instanceof InterruptedError) log(`${e.message}: ${existsSync(last) ? `the last finished epoch is in ${last}; continue with --resume ${last}` : 'no epoch finished yet'}`);
     throw e;
   } finally {
     process.removeListener('SIGINT', onSigint);
     await data.close();
+    optimizer.dispose();
+    extraLoss?.dispose?.();
+    model.dispose();
+    emaModel.dispose();
   }
-  const final = existsSync(best) && data.validateBest ? await data.validateBest(best, runDir) : null;
-  optimizer.dispose();
-  extraLoss?.dispose?.();
-  model.dispose();
-  emaModel.dispose();
   log(`${outcome.lastEpoch - startEpoch + 1} epochs completed. Results saved to ${runDir}`);
   return { runDir, best, last, epochs: outcome.lastEpoch + 1, metrics: final };
 }
