@@ -6,9 +6,12 @@ import { registerInfo } from './commands/info.js';
 import { registerVal } from './commands/val.js';
 import { registerTrain } from './commands/train.js';
 import { registerDistill } from './commands/distill.js';
+import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
 import { registerDataset } from './commands/dataset.js';
 import { registerPrune } from './commands/prune.js';
+import { registerLabel } from './commands/label.js';
+import { registerReview } from './commands/review.js';
 
 export function buildProgram(): Command {
   const program = new Command('yolotrim')
@@ -21,9 +24,12 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerVal(program);
   registerDistill(program);
+  registerDemo(program);
   registerDetect(program);
   registerDataset(program);
   registerPrune(program);
+  registerLabel(program);
+  registerReview(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

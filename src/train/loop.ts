@@ -69,6 +69,8 @@ export interface LoopContext {
   log: (line: string) => void;
   progress?: (epoch: number, i: number, n: number, losses: number[], instances: number, size: number) => void;
   shouldStop: () => boolean;
+  /** draws the first augmented batches (train_batch0..2.jpg) */
+  plotBatch?: (batch: Batch, index: number) => Promise<void>;
 }
 
 export class NonFiniteLossError extends Error {
@@ -157,6 +159,7 @@ export async function runEpochs(ctx: LoopContext): Promise<{ lastEpoch: number; 
         state.accumulate = w.accumulate;
         setGroups(ctx.optimizer, w.groups.map((g) => g.lr), w.groups.map((g) => g.momentum));
       }
+      if (ctx.plotBatch && epoch === ctx.startEpoch && i < 3) await ctx.plotBatch(batch, i);
       const parts = trainStep(ctx, batch, state);
       parts.forEach((v, k) => { sums[k] = (sums[k] ?? 0) + v; });
       const size = batch.images.size(2);

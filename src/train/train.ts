@@ -12,7 +12,8 @@ import { ComputeLoss, scaleLossHyp } from './loss.js';
 import { ModelEMA } from './ema.js';
 import { makeOptimizer, type OptimizerName } from './param-groups.js';
 import { cosineLr, linearLr } from './lr.js';
-import { runEpochs, InterruptedError, type ExtraLoss, type ValResult } from './loop.js';
+import { runEpochs, InterruptedError, type Batch, type ExtraLoss, type ValResult } from './loop.js';
+import { plotResults, plotTrainBatch } from './plots.js';
 import { ResultsCsv, BASE_COLUMNS } from './results.js';
 import { saveTrainCheckpoint, loadResumeState, type TrainProgress } from './state.js';
 import { setupModel, freezeLayers } from './setup-model.js';
@@ -131,12 +132,14 @@ export async function train(input: TrainOptions): Promise<TrainResult> {
     log,
     progress: data.progress,
     shouldStop: () => stop || Boolean(o.signal?.aborted),
+    plotBatch: o.noplots ? undefined : (batch: Batch, i: number) => plotTrainBatch(batch, i, runDir, model.names),
   };
   let outcome: { lastEpoch: number; stoppedEarly: boolean };
   let final: ValResult | null = null;
   try {
     outcome = await runEpochs(ctx);
     if (existsSync(best)) final = await data.validateBest(best, runDir);
+    if (!o.noplots) await plotResults(runDir);
   } catch (e) {
     if (e instanceof InterruptedError) log(`${e.message}: ${existsSync(last) ? `the last finished epoch is in ${last}; continue with --resume ${last}` : 'no epoch finished yet'}`);
     throw e;
