@@ -69,6 +69,8 @@ export interface LoopContext {
   log: (line: string) => void;
   progress?: (epoch: number, i: number, n: number, losses: number[], instances: number, size: number) => void;
   shouldStop: () => boolean;
+  /** called between backward and the optimizer step (sparsity training's L1 on BN gammas) */
+  afterBackward?: () => void;
   /** draws the first augmented batches (train_batch0..2.jpg) */
   plotBatch?: (batch: Batch, index: number) => Promise<void>;
 }
@@ -131,6 +133,7 @@ function trainStep(ctx: LoopContext, batch: Batch, s: StepState): number[] {
         'training stopped; the last good checkpoint is kept. Try a lower --hyp lr0 or check the labels.');
     }
     total.backward();
+    ctx.afterBackward?.();
     if (s.ni - s.lastOptStep >= s.accumulate) {
       clipGradNorm(ctx.model);
       ctx.optimizer.step();

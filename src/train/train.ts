@@ -14,6 +14,7 @@ import { makeOptimizer, type OptimizerName } from './param-groups.js';
 import { cosineLr, linearLr } from './lr.js';
 import { runEpochs, InterruptedError, type Batch, type ExtraLoss, type ValResult } from './loop.js';
 import { plotResults, plotTrainBatch } from './plots.js';
+import { addBnL1Subgradient } from '../prune/sparsity.js';
 import { ResultsCsv, BASE_COLUMNS } from './results.js';
 import { saveTrainCheckpoint, loadResumeState, type TrainProgress } from './state.js';
 import { setupModel, freezeLayers } from './setup-model.js';
@@ -46,6 +47,8 @@ export interface TrainOptions {
   name: string;
   existOk: boolean;
   resume?: string;
+  /** network slimming: L1 penalty on BatchNorm gammas (then `prune --method bn`) */
+  sparsity?: number;
   /** hook for distillation: builds the extra loss once the student exists */
   extraLoss?: (student: Yolov5Model, gains: ComputeLoss['hyp']) => ExtraLoss;
   log?: (line: string) => void;
@@ -132,6 +135,7 @@ export async function train(input: TrainOptions): Promise<TrainResult> {
     log,
     progress: data.progress,
     shouldStop: () => stop || Boolean(o.signal?.aborted),
+    afterBackward: o.sparsity ? () => addBnL1Subgradient(model, o.sparsity!) : undefined,
     plotBatch: o.noplots ? undefined : (batch: Batch, i: number) => plotTrainBatch(batch, i, runDir, model.names),
   };
   let outcome: { lastEpoch: number; stoppedEarly: boolean };

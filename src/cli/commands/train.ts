@@ -9,7 +9,7 @@ export interface TrainFlags {
   weights?: string; cfg?: string; data?: string; hyp?: string; epochs: number; batchSize: number; img: number;
   optimizer: string; cosLr?: boolean; labelSmoothing: number; patience: number; freeze: number[]; seed: number;
   workers?: number; cache?: string | boolean; rect?: boolean; noval?: boolean; nosave?: boolean; noautoanchor?: boolean;
-  noplots?: boolean; project: string; name: string; existOk?: boolean; resume?: string | boolean; device?: string;
+  noplots?: boolean; sparsity?: number; project: string; name: string; existOk?: boolean; resume?: string | boolean; device?: string;
 }
 
 /** Flags -> TrainOptions (pure; tested). */
@@ -25,7 +25,7 @@ export function trainOptionsFromFlags(f: TrainFlags): Omit<TrainOptions, 'log' |
     imgSize: f.img, optimizer: f.optimizer as TrainOptions['optimizer'], cosLr: Boolean(f.cosLr), labelSmoothing: f.labelSmoothing,
     patience: f.patience, freeze: f.freeze, seed: f.seed, workers: f.workers, cache, rect: Boolean(f.rect), noval: Boolean(f.noval),
     nosave: Boolean(f.nosave), noautoanchor: Boolean(f.noautoanchor), noplots: Boolean(f.noplots), project: f.project, name: f.name,
-    existOk: Boolean(f.existOk), resume: typeof f.resume === 'string' ? f.resume : undefined,
+    existOk: Boolean(f.existOk), sparsity: f.sparsity, resume: typeof f.resume === 'string' ? f.resume : undefined,
   };
 }
 
@@ -56,6 +56,7 @@ export function addTrainFlags(cmd: Command, project = 'runs/train'): Command {
     .option('--name <name>', 'save to project/name', 'exp')
     .option('--exist-ok', 'existing project/name ok, do not increment')
     .option('--resume [last]', 'resume an interrupted run from its last.safetensors')
+    .option('--sparsity <s>', 'network slimming: L1 on BatchNorm gammas (e.g. 1e-4), then prune --method bn', parseFloatArg('--sparsity', 0))
     .option('--device <d>', 'cpu (CUDA: see the README)', 'cpu');
 }
 
