@@ -14,3 +14,6 @@ export { autolabel } from './infer/autolabel.js';
 export { convertDataset } from './data/convert.js';
 export { checkDataset } from './data/check.js';
 export { fuseModel } from './model/fuse.js';
+export { openEngine, type Engine } from './infer/engines/index.js';
+export { exportOnnx } from './export/onnx.js';
+export { exportWeightsToOnnx } from './export/export-file.js';

@@ -9,6 +9,7 @@ import { registerDistill } from './commands/distill.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
 import { registerDataset } from './commands/dataset.js';
+import { registerExport } from './commands/export.js';
 import { registerPrune } from './commands/prune.js';
 import { registerLabel } from './commands/label.js';
 import { registerReview } from './commands/review.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerDetect(program);
   registerDataset(program);
+  registerExport(program);
   registerPrune(program);
   registerLabel(program);
   registerReview(program);
@@ -37,7 +39,9 @@ export function buildProgram(): Command {
 // Errors about the user's input or environment: a one-line message, no stack (YOLOTRIM_DEBUG=1 shows it).
 const INPUT_ERRORS = new Set([
   'TorchError', 'NativeLoadError', 'CheckpointError', 'SpecError', 'SafetensorsError', 'PtImportError',
-  'UnsafeGlobalError', 'PickleError', 'ZipError', 'DataError',
+  'UnsafeGlobalError', 'PickleError', 'ZipError', 'DataError', 'EngineError', 'OnnxExportError', 'AllowlistError',
+  'AutolabelError', 'BmpError', 'DatasetError', 'HistoryError', 'ImageDecodeError', 'ImageReadError', 'InterruptedError',
+  'NonFiniteLossError', 'PredictError', 'PruneError', 'SelectionError', 'SourceError', 'StoreError', 'VocParseError',
 ]);
 
 export function describeError(e: unknown): { message: string; exitCode: number; showStack: boolean } {

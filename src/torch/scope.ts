@@ -24,7 +24,7 @@ export function unkeep<T extends Disposable>(t: T): T {
 }
 
 function collect(value: unknown, out: Set<Disposable>, depth = 0): void {
-  if (value === null || typeof value !== 'object' || depth > 4) return;
+  if (value === null || typeof value !== 'object' || depth > 4 || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return;
   if ('dispose' in value && 'kept' in value) {
     out.add(value as Disposable);
     return;
