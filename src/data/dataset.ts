@@ -4,7 +4,7 @@
 // an image without a label file is a background image; repeated label rows are dropped.
 import { readFile } from 'node:fs/promises';
 import { DatasetError } from './errors.js';
-import { imageToLabelPath, listSplitImages, readDataYaml, type SplitName } from './formats/data-yaml.js';
+import { imageToLabelPath, listSplitImages, readDataYaml, type ResolvedData, type SplitName } from './formats/data-yaml.js';
 import { formatLabelLine, labelProblems, parseLabels, type YoloLabel } from './formats/yolo-txt.js';
 import { probeImage } from './images.js';
 import type { Issue } from './issues.js';
@@ -86,7 +86,11 @@ export async function loadDataset(images: readonly string[], o: LoadDatasetOptio
 
 /** The dataset of one split of a YOLOv5 data yaml; a listed source that does not exist is an error. */
 export async function loadSplit(dataYaml: string, split: SplitName, o: Omit<LoadDatasetOptions, 'names'> = {}): Promise<LoadedDataset> {
-  const data = await readDataYaml(dataYaml);
+  return loadSplitOf(await readDataYaml(dataYaml), split, o);
+}
+
+/** The same for a data yaml already read (several splits without re-reading it). */
+export async function loadSplitOf(data: ResolvedData, split: SplitName, o: Omit<LoadDatasetOptions, 'names'> = {}): Promise<LoadedDataset> {
   const sources = data.splits[split];
   if (sources.length === 0) throw new DatasetError(`${data.file}: no ${split} split`);
   const { images, missing } = await listSplitImages(sources);

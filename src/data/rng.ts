@@ -1,4 +1,5 @@
-// A small seeded random-number generator (xoshiro128**, seeded through splitmix32) and a seed mixer,
+// mulberry32 (small, for one-off seeded choices: splits, anchors, the demo sample) and a seeded
+// random-number generator (xoshiro128**, seeded through splitmix32) and a seed mixer,
 // so every random choice of the data pipeline follows from (--seed, epoch, position) alone.
 
 /** splitmix32 step: a well-mixed 32-bit value from any 32-bit input. */
@@ -110,4 +111,16 @@ export class Rng {
 
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+/** mulberry32: a tiny 32-bit PRNG with good statistics; returns floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) / 0x100000000;
+  };
 }

@@ -13,6 +13,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DatasetError } from './errors.js';
 import { writeGeneratedFiles, type WriteSummary } from './generated.js';
+import { mulberry32 } from './rng.js';
 
 export interface SplitOptions {
   /** fraction of all ids in trainval (the rest is test); default 0.9 */
@@ -33,17 +34,7 @@ export interface Split {
 export const SPLIT_FILES = ['trainval', 'train', 'val', 'test'] as const;
 export const IMAGE_SETS_DIR = 'ImageSets';
 
-/** mulberry32: a tiny 32-bit PRNG with good statistics; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 0x100000000;
-  };
-}
+export { mulberry32 };
 
 /** Fisher–Yates, in place. */
 export function shuffleInPlace<T>(items: T[], random: () => number): T[] {

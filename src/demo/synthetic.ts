@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { formatVoc, type VocObject } from '../data/formats/voc.js';
-import { seededRandom } from '../train/autoanchor.js';
+import { mulberry32 } from '../data/rng.js';
 
 export const SHAPES = ['circle', 'square', 'triangle'] as const;
 export type ShapeName = (typeof SHAPES)[number];
@@ -52,9 +52,9 @@ function inside(shape: ShapeName, u: number, v: number): boolean {
   return v >= 0.05 && Math.abs(u - 0.5) <= 0.5 * v; // apex at the top
 }
 
-/** The tight box of the drawn pixels (VOC: 1-based inclusive corners are not used; pixel edges). */
+/** The tight box of the drawn pixels, as pixel edges. */
 function tightBox(p: Placed): [number, number, number, number] {
-  const pad = p.shape === 'square' ? 0.08 : p.shape === 'triangle' ? 0.0 : 0.0;
+  const pad = p.shape === 'square' ? 0.08 : 0;
   const top = p.shape === 'triangle' ? 0.05 : pad;
   return [p.x0 + Math.floor(pad * p.s), p.y0 + Math.floor(top * p.s), p.x0 + Math.ceil((1 - pad) * p.s), p.y0 + Math.ceil((1 - pad) * p.s)];
 }
@@ -91,7 +91,7 @@ function place(size: number, rand: () => number): Placed[] {
 /** Writes `images` JPEGs and VOC xml files under root; returns the number of objects. */
 export async function makeSyntheticDataset(o: SyntheticOptions): Promise<{ images: number; objects: number }> {
   const size = o.size ?? 256;
-  const rand = seededRandom(o.seed ?? 0);
+  const rand = mulberry32(o.seed ?? 0);
   mkdirSync(path.join(o.root, 'images'), { recursive: true });
   mkdirSync(path.join(o.root, 'Annotations'), { recursive: true });
   let objects = 0;

@@ -132,3 +132,10 @@ export function gaussianSmooth(y: ArrayLike<number>, sigma = 3): Float64Array {
   }
   return out;
 }
+
+/** Median of a list (mean of the two middle values for an even count). */
+export function median(v: readonly number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}

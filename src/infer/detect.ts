@@ -8,7 +8,7 @@ import { formatLabels, type YoloLabel } from '../data/formats/yolo-txt.js';
 import { xyxyToXywhn } from './boxes.js';
 import { annotatedPath, saveAnnotated, type DrawnBox, type DrawOptions } from './draw.js';
 import { meanSpeed, Predictor, sourceFiles, type ImagePrediction, type PredictOptions, type Speed } from './predict.js';
-import { roundHalfEven } from './preprocess.js';
+import { roundHalfEven } from '../eval/numeric.js';
 import { makeRunDir } from './run-dir.js';
 
 export interface DetectOptions extends PredictOptions, DrawOptions {

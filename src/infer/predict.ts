@@ -2,6 +2,7 @@
 // like detect.py), images from a source, and per image its detections in original-image pixels.
 // One image at a time: decode + letterbox (rect, detect.py's default), forward, NMS, scale_boxes.
 import * as T from '../torch/index.js';
+import { resolveDevice } from '../torch/runtime.js';
 import { loadCheckpoint } from '../model/checkpoint.js';
 import { fuseModel } from '../model/fuse.js';
 import type { Yolov5Model } from '../model/build.js';
@@ -101,13 +102,7 @@ export function checkImgSize(img: number | readonly number[] = 640, stride = 32)
   return [up(sides[0]!), up(sides[1]!)];
 }
 
-/** The one device this build runs inference on. */
-export function resolveDevice(device = ''): 'cpu' {
-  const d = device.trim().toLowerCase();
-  if (d === '' || d === 'cpu') return 'cpu';
-  if (T.cudaDeviceCount() === 0) throw new PredictError(`--device ${device}: no CUDA device is available (use --device cpu)`);
-  throw new PredictError(`--device ${device}: running the model on CUDA is not supported yet (use --device cpu)`);
-}
+export { resolveDevice };
 
 /** A loaded model and the settings to run it on images. */
 export class Predictor {

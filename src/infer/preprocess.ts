@@ -6,6 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { decodeBmp, isBmp } from './bmp.js';
+import { roundHalfEven } from '../eval/numeric.js';
+
+export { roundHalfEven };
 
 /** 8-bit RGB pixels, row-major HWC. */
 export interface RgbImage {
@@ -71,11 +74,6 @@ export interface LetterboxGeometry {
   height: number;
 }
 
-/** Python's round(): halves go to the even neighbour. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /** Where YOLOv5's letterbox puts an image of `width`x`height` in a `newShape` = [h, w] input. */
 export function letterboxGeometry(width: number, height: number, newShape: readonly [number, number], opts: LetterboxOptions = {}): LetterboxGeometry {

@@ -1,7 +1,7 @@
 // Model summary as YOLOv5 prints it: the layer table (from, n, params, module, arguments) and the
 // line with layers, parameters, gradients and GFLOPs at 640 (counted the way YOLOv5's thop profile does).
 import type { Yolov5Model } from './build.js';
-import { autopad, convsOf, inputIndices, type ConvSpec, type LayerSpec, type ModelSpec } from './spec.js';
+import { autopad, inputIndices, outChannels, type ConvSpec, type LayerSpec, type ModelSpec } from './spec.js';
 
 const MODULE_PATHS: Record<LayerSpec['type'], string> = {
   Conv: 'models.common.Conv', Focus: 'models.common.Focus', Bottleneck: 'models.common.Bottleneck', C3: 'models.common.C3',
@@ -48,24 +48,18 @@ function layerArgs(l: LayerSpec, inputs: number[]): unknown[] {
   }
 }
 
-function channelsPerLayer(spec: ModelSpec): { inputs: number[][]; outs: number[] } {
+/** Each layer's input channels. */
+function inputChannels(spec: ModelSpec): number[][] {
   const outs: number[] = [];
-  const inputs: number[][] = [];
-  spec.layers.forEach((l, i) => {
+  return spec.layers.map((l, i) => {
     const ins = inputIndices(l.from, i).map((j) => (j < 0 ? spec.inputChannels : outs[j]!));
-    inputs.push(ins);
-    const convs = convsOf(l);
-    if (l.type === 'Concat') outs.push(ins.reduce((a, b) => a + b, 0));
-    else if (l.type === 'Upsample') outs.push(ins[0]!);
-    else if (l.type === 'C3') outs.push(l.cv3.c2);
-    else if (l.type === 'Detect') outs.push(0);
-    else outs.push(convs[convs.length - 1]![1].c2);
+    outs.push(outChannels(l, ins));
+    return ins;
   });
-  return { inputs, outs };
 }
 
 export function layerTable(model: Yolov5Model): LayerRow[] {
-  const { inputs } = channelsPerLayer(model.spec);
+  const inputs = inputChannels(model.spec);
   const counts = model.spec.layers.map(() => 0);
   for (const [name, t] of model.store.params) counts[Number(name.split('.')[1])]! += t.numel;
   return model.spec.layers.map((l, i) => ({
@@ -113,6 +107,7 @@ function convOps(c: ConvSpec, size: number, bias: boolean, bn: boolean): [number
 export function gflops(spec: ModelSpec, img = 640, fused = false): number {
   const base = 32;
   const sizes: number[] = [];
+  const channels = inputChannels(spec);
   let ops = 0;
   spec.layers.forEach((l, i) => {
     const ins = inputIndices(l.from, i).map((j) => (j < 0 ? base : sizes[j]!));
@@ -129,7 +124,7 @@ export function gflops(spec: ModelSpec, img = 640, fused = false): number {
       case 'C3': conv(l.cv1, s); conv(l.cv2, s); for (const b of l.m) { conv(b.cv1, s); conv(b.cv2, s); } s = conv(l.cv3, s); break;
       case 'SPPF':
       case 'SPP': conv(l.cv1, s); s = conv(l.cv2, s); break;
-      case 'Upsample': s = s * l.scale; ops += ins.length ? (channelsPerLayer(spec).outs[i]! * s * s) : 0; break;
+      case 'Upsample': s = s * l.scale; ops += channels[i]![0]! * s * s; break;
       case 'Detect':
         l.ch.forEach((c, k) => { ops += (l.anchors[0]!.length / 2) * (l.nc + 5) * ins[k]! * ins[k]! * (c + 1); });
         break;
@@ -143,7 +138,7 @@ export function gflops(spec: ModelSpec, img = 640, fused = false): number {
 export function summaryLine(model: Yolov5Model, name = 'YOLOv5'): string {
   const params = model.store.numParameters();
   const layers = moduleCount(model.spec);
-  return `${name} summary: ${layers} layers, ${params.toLocaleString('en-US').replace(/,/g, '')} parameters, ${params} gradients, ${gflops(model.spec).toFixed(1)} GFLOPs`;
+  return `${name} summary: ${layers} layers, ${params} parameters, ${params} gradients, ${gflops(model.spec).toFixed(1)} GFLOPs`;
 }
 
 export function formatTable(rows: LayerRow[]): string {

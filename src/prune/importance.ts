@@ -6,6 +6,7 @@ import type { Tensor } from '../torch/index.js';
 import { noGrad, scope } from '../torch/index.js';
 import type { Yolov5Model } from '../model/build.js';
 import type { ConvTensors } from './apply.js';
+import { mulberry32 } from '../data/rng.js';
 
 export const IMPORTANCE_METHODS = ['l1', 'l2', 'bn', 'random', 'taylor'] as const;
 export type ImportanceMethod = (typeof IMPORTANCE_METHODS)[number];
@@ -30,18 +31,6 @@ function hash(s: string, seed: number): number {
   let h = (2166136261 ^ seed) >>> 0;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
   return h;
-}
-
-/** mulberry32: a small seeded generator of floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const CRITERIA: Record<ImportanceMethod, (o: ImportanceOptions) => Importance['scores']> = {

@@ -9,6 +9,7 @@ import type { PruneGraph } from './graph.js';
 import { paramCount } from './resize.js';
 import type { ModelSize } from './history.js';
 import type { Skipped } from './plan.js';
+import { median } from '../eval/numeric.js';
 
 export interface ConvRow {
   /** the Conv2d's name: `model.4.cv1.conv`, `model.24.m.0` */
@@ -49,11 +50,6 @@ function timeForward(model: Yolov5Model, x: Tensor): number {
   const t0 = performance.now();
   scope(() => model.forward(x, { decode: true }));
   return performance.now() - t0;
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 /**

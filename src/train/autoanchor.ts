@@ -1,22 +1,11 @@
 // AutoAnchor (YOLOv5's check_anchors): the best possible recall of the current anchors on the
 // dataset's label sizes; below 0.98, k-means anchors refined by a genetic evolution replace them
 // when they do better.
+import { mulberry32 } from '../data/rng.js';
 
 export interface AnchorCheck {
   bpr: number;
   anchorsPerTarget: number;
-}
-
-/** Uniform random numbers in [0, 1): a small seeded generator (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function ratioMetric(wh: Float64Array, k: number[][], i: number, j: number): number {
@@ -96,7 +85,7 @@ function kmeans(points: Float64Array, k: number, rand: () => number, iterations 
 
 /** kmean_anchors: k-means on whitened sizes (labels >= 2 px), then `generations` of mutation. */
 export function evolveAnchors(wh: Float64Array, n: number, thr: number, seed = 0, generations = 1000): number[][] {
-  const rand = seededRandom(seed);
+  const rand = mulberry32(seed);
   const kept: number[] = [];
   for (let i = 0; i < wh.length; i += 2) if (wh[i]! >= 2 && wh[i + 1]! >= 2) kept.push(wh[i]!, wh[i + 1]!);
   const pts = Float64Array.from(kept.length >= 2 * n ? kept : wh);

@@ -1,9 +1,8 @@
 // The data side of a training run: the train and val splits of a data yaml, their loaders (train:
 // augmented and shuffled; val: rectangular, pad 0.5, twice the batch), AutoAnchor on the train
 // labels, per-epoch validation of the EMA model, and the final validation of `best` with plots.
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadSplit } from '../data/dataset.js';
+import { loadSplitOf } from '../data/dataset.js';
 import sharp from 'sharp';
 import { createLoader, type Loader } from '../data/loader.js';
 import { threadBudget } from '../data/threads.js';
@@ -18,7 +17,8 @@ import { readDataYaml } from '../data/formats/data-yaml.js';
 import type { ComputeLoss } from './loss.js';
 import type { ValResult } from './loop.js';
 import type { Hyp } from './hyp.js';
-import { anchorMetric, evolveAnchors, labelSizes, seededRandom } from './autoanchor.js';
+import { anchorMetric, evolveAnchors, labelSizes } from './autoanchor.js';
+import { mulberry32 } from '../data/rng.js';
 import { anchorsOf, setAnchorsPx } from './anchors.js';
 import { epochProgress, header } from './progress.js';
 
@@ -52,15 +52,16 @@ function describe(split: string, ds: LoadedDataset, log: (s: string) => void): v
 
 export async function openTrainData(o: DataOptions, hyp: Hyp, log: (s: string) => void): Promise<TrainData> {
   const data = await readDataYaml(o.data);
-  const train = await loadSplit(o.data, 'train');
-  const val = await loadSplit(o.data, 'val');
+  const train = await loadSplitOf(data, 'train');
+  const val = await loadSplitOf(data, 'val');
   describe('train', train, log);
   describe('val', val, log);
   // Split the cores between the loader workers and libtorch (2 OpenMP threads next to a busy worker
   // run ~10x slower on 2 cores); --workers overrides the split.
   const budget = threadBudget();
+  const cores = budget.workers + budget.torchThreads;
   const workers = o.workers ?? budget.workers;
-  const torchThreads = Math.max(1, o.workers === undefined ? budget.torchThreads : (budget.workers + budget.torchThreads) - Math.min(workers, budget.workers + budget.torchThreads - 1));
+  const torchThreads = Math.max(1, cores - workers);
   setNumThreads(torchThreads);
   sharp.concurrency(budget.sharpConcurrency);
   log(`threads: ${workers} data loader worker(s), ${torchThreads} libtorch thread(s)`);
@@ -117,7 +118,7 @@ export async function openTrainData(o: DataOptions, hyp: Hyp, log: (s: string) =
 
 /** check_anchors: BPR of the current anchors on the train labels; evolve new ones below 0.98. */
 export function checkAnchors(model: Yolov5Model, ds: LoadedDataset, imgSize: number, thr: number, log: (s: string) => void): void {
-  const rand = seededRandom(0);
+  const rand = mulberry32(0);
   const labels = ds.labels.map((l) => Array.from({ length: l.length / 5 }, (_, k) => [l[k * 5 + 3]!, l[k * 5 + 4]!]));
   const wh = labelSizes(ds.shapes.map(([h, w]) => [w, h] as [number, number]), labels, imgSize, rand);
   const current = anchorsOf(model).flatMap((level, l) => level.map(([w, h]) => [w! * model.stride[l]!, h! * model.stride[l]!]));
@@ -134,8 +135,4 @@ export function checkAnchors(model: Yolov5Model, ds: LoadedDataset, imgSize: num
     setAnchorsPx(model, evolved);
     log(`${prefix}Done (new BPR ${better.bpr.toFixed(4)}): anchors updated in the model`);
   } else log(`${prefix}Done (no better anchors found, original anchors kept)`);
-}
-
-export function writeJson(file: string, value: unknown): void {
-  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -2,6 +2,8 @@
 // one-cycle cosine down to lrf), and during the first warmup iterations a linear ramp of each
 // group's lr (bias group from warmup_bias_lr), of momentum, and of gradient accumulation.
 
+import { roundHalfEven } from '../eval/numeric.js';
+
 export type LrFactor = (epoch: number) => number;
 
 export function linearLr(epochs: number, lrf: number): LrFactor {
@@ -37,11 +39,7 @@ export function warmupIterations(h: WarmupHyp, batchesPerEpoch: number): number 
   return Math.max(Math.round(h.warmup_epochs * batchesPerEpoch), 100);
 }
 
-/** Python's round() (banker's rounding at .5), as numpy's .round() does. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
+export { roundHalfEven };
 
 /**
  * During warm-up (ni <= nw): the accumulation count and each group's lr and momentum at

@@ -1,6 +1,7 @@
 // results.csv with YOLOv5's columns and number format ('%20s,' headers, '%20.5g,' values), so
 // YOLOv5's own plotting and users' scripts read it unchanged. Extra columns (distillation) append.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { formatG as pyFormatG } from '../eval/report.js';
 
 export const BASE_COLUMNS = [
   'train/box_loss', 'train/obj_loss', 'train/cls_loss',
@@ -9,19 +10,9 @@ export const BASE_COLUMNS = [
   'x/lr0', 'x/lr1', 'x/lr2',
 ] as const;
 
-/** Python's '%.<p>g'. */
+/** Python's '%.5g' (YOLOv5 writes results.csv with it). */
 export function formatG(v: number, precision = 5): string {
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
-  if (v === 0) return '0';
-  const exp = Math.floor(Math.log10(Math.abs(Number(v.toPrecision(precision)))));
-  if (exp < -4 || exp >= precision) {
-    const [m, e] = v.toExponential(precision - 1).split('e') as [string, string];
-    const mant = m.includes('.') ? m.replace(/\.?0+$/, '') : m;
-    const n = Number(e);
-    return `${mant}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
-  }
-  const fixed = v.toFixed(Math.max(0, precision - 1 - exp));
-  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+  return pyFormatG(v, precision);
 }
 
 export class ResultsCsv {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { anchorMetric, evolveAnchors, seededRandom } from '../../src/train/autoanchor.js';
+import { anchorMetric, evolveAnchors } from '../../src/train/autoanchor.js';
+import { mulberry32 } from '../../src/data/rng.js';
 
 test('best possible recall counts labels with an anchor within anchor_t', () => {
   const wh = Float64Array.from([10, 10, 40, 40, 400, 400]);
@@ -9,7 +10,7 @@ test('best possible recall counts labels with an anchor within anchor_t', () => 
 });
 
 test('evolved anchors fit label sizes that the defaults miss (BPR 1)', () => {
-  const rand = seededRandom(1);
+  const rand = mulberry32(1);
   const sizes: number[] = [];
   for (let i = 0; i < 300; i++) {
     const base = [1600, 800, 100][i % 3]!;

@@ -1,6 +1,7 @@
 // `yolotrim detect`: YOLOv5's detect.py flags and defaults over src/infer/detect.ts.
-import { Option, type Command } from 'commander';
-import { UsageError, UserError } from '../errors.js';
+import type { Command } from 'commander';
+import { addInferenceFlags, addRunFlags } from '../inference-flags.js';
+import { UsageError } from '../errors.js';
 import { parseFloatArg, parseIntArg } from '../args.js';
 import type { DetectOptions } from '../../infer/detect.js';
 
@@ -58,41 +59,24 @@ export function detectOptionsFrom(o: RawDetectOptions): DetectOptions {
   };
 }
 
-// the library's errors about the user's input, shown as one line without a stack
-const INPUT_ERRORS = new Set(['SourceError', 'PredictError', 'ImageDecodeError']);
-
 export function registerDetect(program: Command): void {
-  program
+  const cmd = program
     .command('detect')
     .description('detect objects in images with a YOLOv5 model and save annotated images and labels')
     .requiredOption('--weights <file>', 'checkpoint (.pt or .safetensors)')
-    .requiredOption('--source <path>', 'image, folder, glob or .txt list of images')
-    .option('--img <size...>', 'inference size h,w (default 640)')
-    .addOption(new Option('--imgsz <size...>').hideHelp())
-    .addOption(new Option('--img-size <size...>').hideHelp())
-    .option('--conf-thres <f>', 'confidence threshold', parseFloatArg('--conf-thres', 0, 1), 0.25)
+    .requiredOption('--source <path>', 'image, folder, glob or .txt list of images');
+  addRunFlags(addInferenceFlags(cmd), 'runs/detect', 'results')
     .option('--iou-thres <f>', 'NMS IoU threshold', parseFloatArg('--iou-thres', 0, 1), 0.45)
-    .option('--max-det <n>', 'maximum detections per image', parseIntArg('--max-det', 1), 1000)
     .option('--classes <id...>', 'keep only these class ids, e.g. --classes 0 2 3')
-    .option('--agnostic-nms', 'class-agnostic NMS')
     .option('--save-txt', 'save results to labels/*.txt')
     .option('--save-conf', 'save confidences in --save-txt labels')
     .option('--nosave', 'do not save annotated images')
-    .option('--project <dir>', 'save results to project/name', 'runs/detect')
-    .option('--name <name>', 'save results to project/name', 'exp')
-    .option('--exist-ok', 'existing project/name ok, do not increment')
-    .option('--device <device>', 'cpu (CUDA is not supported by detect yet)', '')
     .option('--line-thickness <px>', 'bounding box thickness (pixels)', parseIntArg('--line-thickness', 1), 3)
     .option('--hide-labels', 'hide labels')
     .option('--hide-conf', 'hide confidences')
     .action(async (raw: RawDetectOptions) => {
       const opts = detectOptionsFrom(raw);
       const { runDetect } = await import('../../infer/detect.js');
-      try {
-        await runDetect(opts, { info: (l) => console.log(l), warn: (l) => process.stderr.write(`WARNING ${l}\n`) });
-      } catch (e) {
-        if (e instanceof Error && INPUT_ERRORS.has(e.name)) throw new UserError(e.message);
-        throw e;
-      }
+      await runDetect(opts, { info: (l) => console.log(l), warn: (l) => process.stderr.write(`WARNING ${l}\n`) });
     });
 }

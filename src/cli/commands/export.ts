@@ -1,6 +1,6 @@
 // `yolotrim export`: a checkpoint to ONNX (YOLOv5's export.py layout and metadata) over src/export.
 import { Option, type Command } from 'commander';
-import { UsageError, UserError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { parseIntArg } from '../args.js';
 import type { ExportFileOptions } from '../../export/export-file.js';
 
@@ -30,9 +30,6 @@ export function exportOptionsFrom(o: RawExportOptions): ExportFileOptions & { im
 }
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
-// the library's errors about the user's input, shown as one line without a stack
-const INPUT_ERRORS = new Set(['OnnxExportError']);
-
 export function registerExport(program: Command): void {
   program
     .command('export')
@@ -49,17 +46,12 @@ export function registerExport(program: Command): void {
     .action(async (raw: RawExportOptions) => {
       const opts = exportOptionsFrom(raw);
       const { exportWeightsToOnnx } = await import('../../export/export-file.js');
-      try {
-        const r = await exportWeightsToOnnx(opts);
-        const asked = opts.img.length === 1 ? [opts.img[0]!, opts.img[0]!] : opts.img;
-        if (!opts.dynamic && (asked[0] !== r.imgSize[0] || asked[1] !== r.imgSize[1])) {
-          process.stderr.write(`WARNING --img ${opts.img.join(' ')} must be a multiple of max stride ${r.metadata.stride}, updating to ${r.imgSize.join(' ')}\n`);
-        }
-        console.log(`ONNX: opset ${r.opset}, input images [${r.inputShape.join(', ')}], output output0 [${r.outputShape.join(', ')}], ${r.names.length} classes, stride ${r.metadata.stride}`);
-        console.log(`ONNX: export success, ${r.seconds.toFixed(1)}s, saved as ${r.file} (${mb(r.bytes.length)})`);
-      } catch (e) {
-        if (e instanceof Error && INPUT_ERRORS.has(e.name)) throw new UserError(e.message);
-        throw e;
+      const r = await exportWeightsToOnnx(opts);
+      const asked = opts.img.length === 1 ? [opts.img[0]!, opts.img[0]!] : opts.img;
+      if (!opts.dynamic && (asked[0] !== r.imgSize[0] || asked[1] !== r.imgSize[1])) {
+        process.stderr.write(`WARNING --img ${opts.img.join(' ')} must be a multiple of max stride ${r.metadata.stride}, updating to ${r.imgSize.join(' ')}\n`);
       }
+      console.log(`ONNX: opset ${r.opset}, input images [${r.inputShape.join(', ')}], output output0 [${r.outputShape.join(', ')}], ${r.names.length} classes, stride ${r.metadata.stride}`);
+      console.log(`ONNX: export success, ${r.seconds.toFixed(1)}s, saved as ${r.file} (${mb(r.bytes.length)})`);
     });
 }

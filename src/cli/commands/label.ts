@@ -1,7 +1,8 @@
 // `yolotrim label`: auto-label images as Pascal VOC xml with a YOLOv5 model (src/infer/autolabel.ts).
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
+import { addInferenceFlags, addRunFlags } from '../inference-flags.js';
 import cliProgress from 'cli-progress';
-import { UsageError, UserError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { parseFloatArg, parseIntArg } from '../args.js';
 import type { AutolabelOptions, Shard } from '../../infer/autolabel.js';
 
@@ -87,32 +88,20 @@ function progressBar(): { onProgress?: AutolabelOptions['onProgress']; stop(): v
   };
 }
 
-// the library's errors about the user's input, shown as one line without a stack
-const INPUT_ERRORS = new Set(['SourceError', 'PredictError', 'ImageDecodeError', 'AutolabelError', 'EngineError']);
-
 export function registerLabel(program: Command): void {
-  program
+  const cmd = program
     .command('label')
     .description('auto-label images with a YOLOv5 model: one Pascal VOC xml per image, with previews in runs/label/exp')
-    .requiredOption('--weights <file>', 'model (.pt, .safetensors or .onnx)')
-    .requiredOption('--source <path>', 'image, folder, glob or .txt list of images')
+    .requiredOption('--weights <file>', 'checkpoint (.pt or .safetensors)')
+    .requiredOption('--source <path>', 'image, folder, glob or .txt list of images');
+  addRunFlags(addInferenceFlags(cmd), 'runs/label', 'previews')
     .option('--out <dir>', 'folder for the xml files', 'Annotations')
     .option('--classes <id-or-name...>', 'keep only these classes, by id or name, e.g. --classes 0 2 or --classes person bus')
-    .option('--img <size...>', 'inference size h,w (default 640)')
-    .addOption(new Option('--imgsz <size...>').hideHelp())
-    .addOption(new Option('--img-size <size...>').hideHelp())
-    .option('--conf-thres <f>', 'confidence threshold', parseFloatArg('--conf-thres', 0, 1), 0.25)
     .option('--iou-thres <f>', 'NMS IoU threshold (with --merge, also: a new box overlapping a kept one of its class more than this is left out)', parseFloatArg('--iou-thres', 0, 1), 0.45)
-    .option('--max-det <n>', 'maximum detections per image', parseIntArg('--max-det', 1), 1000)
-    .option('--agnostic-nms', 'class-agnostic NMS')
     .option('--overwrite', 'replace existing xml files')
     .option('--merge', 'add new detections to existing xml files, keeping every object they have')
     .option('--shard <i/n>', 'label only images k with k mod n = i (sorted order), to share a folder across processes')
     .option('--nosave', 'do not save preview images')
-    .option('--project <dir>', 'save previews to project/name', 'runs/label')
-    .option('--name <name>', 'save previews to project/name', 'exp')
-    .option('--exist-ok', 'existing project/name ok, do not increment')
-    .option('--device <device>', 'cpu', '')
     .action(async (raw: RawLabelOptions) => {
       const opts = labelOptionsFrom(raw);
       const { autolabel, formatAutolabelSummary } = await import('../../infer/autolabel.js');
@@ -121,9 +110,6 @@ export function registerLabel(program: Command): void {
         const summary = await autolabel({ ...opts, onProgress: bar.onProgress });
         bar.stop(); // before the summary, so it is not drawn over
         process.stdout.write(`${formatAutolabelSummary(summary).join('\n')}\n`);
-      } catch (e) {
-        if (e instanceof Error && INPUT_ERRORS.has(e.name)) throw new UserError(e.message);
-        throw e;
       } finally {
         bar.stop();
       }

@@ -1,7 +1,7 @@
 // `yolotrim prune`: prune convolution channels of a YOLOv5 model (src/prune/) and save a checkpoint
 // that every other command loads as it is. Sparsity training (`--sparsity`) belongs to `train`.
 import { Option, type Command } from 'commander';
-import { UsageError, UserError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { parseFloatArg, parseIntArg } from '../args.js';
 import type { PruneRunOptions } from '../../prune/run.js';
 
@@ -70,9 +70,6 @@ export function pruneOptionsFrom(o: RawPruneOptions): PruneRunOptions {
   };
 }
 
-// the library's errors about the user's input, shown as one line without a stack
-const INPUT_ERRORS = new Set(['SelectionError', 'PruneError', 'HistoryError']);
-
 export function registerPrune(program: Command): void {
   program
     .command('prune')
@@ -100,11 +97,6 @@ export function registerPrune(program: Command): void {
     .action(async (raw: RawPruneOptions) => {
       const opts = pruneOptionsFrom(raw);
       const { runPrune } = await import('../../prune/run.js');
-      try {
-        runPrune(opts).result.model?.dispose();
-      } catch (e) {
-        if (e instanceof Error && INPUT_ERRORS.has(e.name)) throw new UserError(e.message);
-        throw e;
-      }
+      runPrune(opts).result.model?.dispose();
     });
 }
