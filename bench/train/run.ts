@@ -1,6 +1,6 @@
 // bench:train: YOLOv5's reference training run reproduced — the fruit set (its test-split.txt as val,
 // the other 240 images as train), from ../shared/weights/yolov5n.pt, --img 320 --batch-size 16
-// --epochs 30 (BENCH_EPOCHS to shorten) — and compared with the real YOLOv5's final mAP (0.929 /
+// --epochs 30 (BENCH_EPOCHS to shorten, BENCH_SEED for another --seed) — and compared with the real YOLOv5's final mAP (0.929 /
 // 0.647, ../shared/reference/fruit_train_yolov5n). Prints seconds per epoch and peak RSS per epoch.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { train, TRAIN_DEFAULTS } from '../../src/train/train.js';
 import { fruitDataset, SHARED } from '../../test/helpers/fruit.js';
 
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 30);
+const SEED = Number(process.env.BENCH_SEED ?? 0);
 const REFERENCE = { map50: 0.929, map: 0.647, hoursFor30: 0.156 };
 
 const data = await fruitDataset();
@@ -17,7 +18,7 @@ const epochTimes: number[] = [];
 let t0 = performance.now();
 const t00 = t0;
 const result = await train({
-  ...TRAIN_DEFAULTS, data, weights: path.join(SHARED, 'weights/yolov5n.pt'), imgSize: 320, batchSize: 16, epochs: EPOCHS, project, name: 'exp',
+  ...TRAIN_DEFAULTS, data, weights: path.join(SHARED, 'weights/yolov5n.pt'), imgSize: 320, batchSize: 16, epochs: EPOCHS, seed: SEED, project, name: 'exp',
   log: (s) => {
     if (s.startsWith('epoch ') && s.includes(' done')) {
       const now = performance.now();

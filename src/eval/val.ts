@@ -1,8 +1,9 @@
 // Validation as YOLOv5's val.py: batched inference (rect letterboxing), optional val losses, NMS
 // with multi-label at conf 0.001 / IoU 0.6 / max 300, boxes back in original pixels, metrics.
-import { noGrad, scope } from '../torch/index.js';
-import type { Yolov5Model } from '../model/build.js';
-import type { Loader } from '../data/loader.js';
+import { noGrad, scope, tensor } from '../torch/index.js';
+import { Yolov5Model } from '../model/build.js';
+import type { Engine } from '../infer/engines/index.js';
+import type { Loader, LoaderBatch } from '../data/loader.js';
 import type { ComputeLoss } from '../train/loss.js';
 import { nonMaxSuppressionBatch, type Detections } from './nms.js';
 import { scaleBoxes } from '../infer/boxes.js';
@@ -38,11 +39,42 @@ function labelsOfImage(rows: Float32Array, count: number, b: number, h: number, 
   return { cls, boxes };
 }
 
-export async function evaluate(model: Yolov5Model, loader: Loader, o: ValOptions = {}): Promise<ValOutput> {
+/** Metrics of a model (a Yolov5Model, or any inference engine such as an ONNX export) over a loader. */
+export async function evaluate(model: Yolov5Model | Engine, loader: Loader, o: ValOptions = {}): Promise<ValOutput> {
+  if (!(model instanceof Yolov5Model)) {
+    if (o.computeLoss) throw new RangeError('val losses need the model itself, not an exported one');
+    const r = await evaluateWith(loader, model.names.length, () => {}, async (images) => {
+      const out = await model.run(images.data() as Float32Array, images.shape as [number, number, number, number]);
+      const forwardEnd = performance.now();
+      return { forwardEnd, dets: noGrad(() => scope(() => nonMaxSuppressionBatch(tensor(out.pred, { shape: out.dims }), nmsOf(o)))) };
+    }, o);
+    return r.output;
+  }
   const wasTraining = model.training;
   model.eval();
-  const acc = new MetricsAccumulator({ nc: model.nc, confusion: new ConfusionMatrix(model.nc) });
   const lossSums = [0, 0, 0];
+  const r = await evaluateWith(loader, model.nc, () => model.train(wasTraining), async (images, targets) => noGrad(() => scope(() => {
+    const out = model.forward(images, { decode: true });
+    const forwardEnd = performance.now();
+    if (o.computeLoss) {
+      const l = o.computeLoss.compute(out.raw, targets);
+      [lossSums[0], lossSums[1], lossSums[2]] = [lossSums[0]! + l.box, lossSums[1]! + l.obj, lossSums[2]! + l.cls];
+    }
+    return { forwardEnd, dets: nonMaxSuppressionBatch(out.pred!, nmsOf(o)) };
+  })), o);
+  const n = Math.max(r.batches, 1);
+  return { ...r.output, losses: [lossSums[0]! / n, lossSums[1]! / n, lossSums[2]! / n] };
+}
+
+function nmsOf(o: ValOptions) {
+  return { confThres: o.confThres ?? 0.001, iouThres: o.iouThres ?? 0.6, maxDet: o.maxDet ?? 300, multiLabel: true };
+}
+
+/** One batch through the model: detections per image, and when the forward pass ended (the rest is NMS). */
+type Infer = (images: LoaderBatch['images'], targets: LoaderBatch['targets']) => Promise<{ dets: Detections[]; forwardEnd: number }>;
+
+async function evaluateWith(loader: Loader, nc: number, restore: () => void, infer: Infer, o: ValOptions): Promise<{ output: ValOutput; batches: number }> {
+  const acc = new MetricsAccumulator({ nc, confusion: new ConfusionMatrix(nc) });
   const time = { pre: 0, inference: 0, nms: 0 };
   let images = 0;
   let batches = 0;
@@ -52,17 +84,7 @@ export async function evaluate(model: Yolov5Model, loader: Loader, o: ValOptions
       const t1 = performance.now();
       time.pre += t1 - t0;
       const [bs, , h, w] = batch.images.shape as [number, number, number, number];
-      let dets: Detections[] = [];
-      let t2 = t1;
-      noGrad(() => scope(() => {
-        const out = model.forward(batch.images, { decode: true });
-        t2 = performance.now();
-        if (o.computeLoss) {
-          const l = o.computeLoss.compute(out.raw, batch.targets);
-          [lossSums[0], lossSums[1], lossSums[2]] = [lossSums[0]! + l.box, lossSums[1]! + l.obj, lossSums[2]! + l.cls];
-        }
-        dets = nonMaxSuppressionBatch(out.pred!, { confThres: o.confThres ?? 0.001, iouThres: o.iouThres ?? 0.6, maxDet: o.maxDet ?? 300, multiLabel: true });
-      }));
+      const { dets, forwardEnd: t2 } = await infer(batch.images, batch.targets);
       time.inference += t2 - t1;
       dets.forEach((d, b) => {
         const shape = batch.shapes[b];
@@ -77,17 +99,18 @@ export async function evaluate(model: Yolov5Model, loader: Loader, o: ValOptions
       time.nms += performance.now() - t2;
       images += bs;
       batch.images.dispose();
-      o.onBatch?.(++batches, loader.length);
+      batches++;
+      o.onBatch?.(batches, loader.length);
       t0 = performance.now();
     }
   } finally {
-    model.train(wasTraining);
+    restore();
   }
-  const n = Math.max(batches, 1);
-  return {
+  const output: ValOutput = {
     metrics: acc.compute(),
-    losses: [lossSums[0]! / n, lossSums[1]! / n, lossSums[2]! / n],
+    losses: [0, 0, 0],
     confusion: acc.confusion!,
     speed: { pre: time.pre / Math.max(images, 1), inference: time.inference / Math.max(images, 1), nms: time.nms / Math.max(images, 1) },
   };
+  return { output, batches };
 }

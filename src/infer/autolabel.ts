@@ -187,7 +187,7 @@ async function openPredictor(o: AutolabelOptions): Promise<Predictor> {
   try {
     classes = resolveClasses(wanted, probe.names);
   } finally {
-    probe.dispose();
+    await probe.dispose();
   }
   return await Predictor.open({ ...base, classes });
 }
@@ -214,7 +214,7 @@ export async function autolabel(opts: AutolabelOptions): Promise<AutolabelSummar
     summary.objects = Object.fromEntries(predictor.names.filter((n) => summary.objects[n]).map((n) => [n, summary.objects[n]!]));
     return summary;
   } finally {
-    predictor.dispose();
+    await predictor.dispose();
   }
 }
 

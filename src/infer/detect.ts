@@ -97,7 +97,8 @@ async function saveOutputs(p: ImagePrediction, o: DetectOptions, saveDir: string
 export async function runDetect(opts: DetectOptions, report: DetectReporter): Promise<DetectSummary> {
   const { files, ignored } = sourceFiles(opts.source);
   for (const f of ignored) report.warn(`${f}: not an image file name, left out`);
-  const predictor = Predictor.open({ ...opts, keepImages: !opts.nosave });
+  const predictor = await Predictor.open({ ...opts, keepImages: !opts.nosave });
+  if (predictor.notice) report.warn(predictor.notice);
   try {
     const saveDir = makeRunDir({ project: opts.project ?? 'runs/detect', name: opts.name ?? 'exp', existOk: opts.existOk });
     if (opts.saveTxt) mkdirSync(path.join(saveDir, 'labels'), { recursive: true });
@@ -122,6 +123,6 @@ export async function runDetect(opts: DetectOptions, report: DetectReporter): Pr
     if (opts.saveTxt) report.info(`${labels} labels saved to ${displayPath(path.join(saveDir, 'labels'))}`);
     return { saveDir, images: done.length, skipped, labels, speed, imgSize: predictor.imgSize };
   } finally {
-    predictor.dispose();
+    await predictor.dispose();
   }
 }

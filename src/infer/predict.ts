@@ -1,11 +1,10 @@
-// Prediction, the library API under `detect` and auto-labelling: a model (loaded from --weights, fused
-// like detect.py), images from a source, and per image its detections in original-image pixels.
+// Prediction, the library API under `detect` and auto-labelling: a model on an inference engine
+// (libtorch for .pt/.safetensors, fused like detect.py; ONNX Runtime for .onnx), images from a source,
+// and per image its detections in original-image pixels.
 // One image at a time: decode + letterbox (rect, detect.py's default), forward, NMS, scale_boxes.
-import * as T from '../torch/index.js';
 import { resolveDevice } from '../torch/runtime.js';
-import { loadCheckpoint } from '../model/checkpoint.js';
-import { fuseModel } from '../model/fuse.js';
 import type { Yolov5Model } from '../model/build.js';
+import { openEngine, LibtorchEngine, type Engine } from './engines/index.js';
 import { nonMaxSuppression, type NmsOptions } from '../eval/nms.js';
 import { ImageDecodeError, preprocessImage, type RgbImage } from './preprocess.js';
 import { scaleBoxes } from './boxes.js';
@@ -104,50 +103,55 @@ export function checkImgSize(img: number | readonly number[] = 640, stride = 32)
 
 export { resolveDevice };
 
-/** A loaded model and the settings to run it on images. */
+/** A model on an inference engine, and the settings to run it on images. */
 export class Predictor {
   readonly imgSize: [number, number];
+  /** why the inference size differs from the one asked for ('' when it does not) */
+  readonly notice: string;
   private readonly nms: NmsOptions;
+  private readonly rect: boolean;
 
-  constructor(readonly model: Yolov5Model, private readonly opts: Omit<PredictOptions, 'source'>, private readonly owned: boolean) {
-    this.imgSize = checkImgSize(opts.img, Math.max(...model.stride));
+  constructor(readonly engine: Engine, private readonly opts: Omit<PredictOptions, 'source'>, private readonly owned: boolean) {
+    if (engine.batch !== null && engine.batch !== 1) {
+      throw new PredictError(`${engine.file || 'the model'} takes batches of ${engine.batch}; prediction runs one image at a time: export it again with --batch 1 or --dynamic`);
+    }
+    const asked = checkImgSize(opts.img, engine.stride);
+    this.imgSize = engine.inputSize ? [...engine.inputSize] : asked;
+    this.notice = engine.inputSize && (asked[0] !== engine.inputSize[0] || asked[1] !== engine.inputSize[1])
+      ? `${engine.file} was exported for ${engine.inputSize[0]}x${engine.inputSize[1]} images: using that size instead of ${asked[0]}x${asked[1]}`
+      : '';
+    // a fixed-size export needs the full letterbox; otherwise pad only to a stride multiple (detect.py's default)
+    this.rect = engine.inputSize ? false : (opts.rect ?? true);
     this.nms = { confThres: opts.confThres, iouThres: opts.iouThres, maxDet: opts.maxDet ?? 1000, classes: opts.classes, agnostic: opts.agnosticNms };
-    model.eval();
   }
 
-  /** Loads --weights (or wraps `model`), fused unless `fuse: false`. */
-  static open(opts: Omit<PredictOptions, 'source'>): Predictor {
+  /** Opens --weights on its engine (.pt/.safetensors on libtorch, fused unless `fuse: false`; .onnx on ONNX Runtime), or wraps `model`. */
+  static async open(opts: Omit<PredictOptions, 'source'>): Promise<Predictor> {
     resolveDevice(opts.device);
-    if (opts.model) return new Predictor(opts.model, opts, false);
+    if (opts.model) return new Predictor(new LibtorchEngine(opts.model), opts, false);
     if (!opts.weights) throw new PredictError('no model: give weights or model');
-    const ck = loadCheckpoint(opts.weights);
-    for (const t of ck.extra.values()) t.dispose();
-    if (opts.fuse === false) return new Predictor(ck.model, opts, true);
-    const fused = fuseModel(ck.model);
-    ck.model.dispose();
-    return new Predictor(fused, opts, true);
+    const engine = await openEngine(opts.weights, { fuse: opts.fuse ?? true });
+    try {
+      return new Predictor(engine, opts, true);
+    } catch (e) {
+      await engine.dispose();
+      throw e;
+    }
   }
 
   get names(): string[] {
-    return this.model.names;
+    return this.engine.names;
   }
 
   /** Detections for one image (file or encoded bytes); throws ImageDecodeError when it cannot be read. */
   async predictImage(input: string | Buffer): Promise<Omit<ImagePrediction, 'kind' | 'path' | 'index' | 'total'>> {
     const t0 = performance.now();
-    const p = await preprocessImage(input, this.imgSize, { auto: this.opts.rect ?? true, stride: Math.max(...this.model.stride) });
+    const p = await preprocessImage(input, this.imgSize, { auto: this.rect, stride: this.engine.stride });
     const { width: w, height: h } = p.geometry;
-    let pred: Float32Array | undefined;
-    let shape: number[] = [];
     const t1 = performance.now();
-    T.scope(() => T.noGrad(() => {
-      const x = T.tensor(p.chw, { shape: [1, 3, h, w] });
-      const out = this.model.forward(x, { decode: true }).pred!;
-      shape = out.shape;
-      pred = out.data() as Float32Array;
-    }));
+    const out = await this.engine.run(p.chw, [1, 3, h, w]);
     const t2 = performance.now();
-    const d = nonMaxSuppression(pred!, shape[1]!, shape[2]!, this.nms);
+    const d = nonMaxSuppression(out.pred, out.dims[1], out.dims[2], this.nms);
     const boxes = scaleBoxes([h, w], d.boxes, [p.image.height, p.image.width]);
     const detections = Array.from({ length: d.count }, (_, k): Detection => ({
       box: [boxes[k * 4]!, boxes[k * 4 + 1]!, boxes[k * 4 + 2]!, boxes[k * 4 + 3]!],
@@ -179,8 +183,8 @@ export class Predictor {
     }
   }
 
-  dispose(): void {
-    if (this.owned) this.model.dispose();
+  async dispose(): Promise<void> {
+    if (this.owned) await this.engine.dispose();
   }
 }
 
@@ -194,18 +198,18 @@ export function sourceFiles(source: string | readonly string[]): ExpandedSource 
 /** Streams predictions for every image of `opts.source`. */
 export async function* predictStream(opts: PredictOptions): AsyncGenerator<PredictEvent> {
   const { files } = sourceFiles(opts.source);
-  const predictor = Predictor.open(opts);
+  const predictor = await Predictor.open(opts);
   try {
     yield* predictor.predictFiles(files);
   } finally {
-    predictor.dispose();
+    await predictor.dispose();
   }
 }
 
 /** Predicts every image of `opts.source`: detections per image, skipped files, mean speed. */
 export async function predict(opts: PredictOptions): Promise<PredictResult> {
   const { files } = sourceFiles(opts.source);
-  const predictor = Predictor.open(opts);
+  const predictor = await Predictor.open(opts);
   const images: ImagePrediction[] = [];
   const skipped: SkippedImage[] = [];
   try {
@@ -215,7 +219,7 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
     }
     return { names: predictor.names, imgSize: predictor.imgSize, images, skipped, speed: meanSpeed(images) };
   } finally {
-    predictor.dispose();
+    await predictor.dispose();
   }
 }
 

@@ -6,6 +6,13 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { val } from '../../src/eval/run-val.js';
+import { evaluate } from '../../src/eval/val.js';
+import { loadCheckpoint } from '../../src/model/checkpoint.js';
+import { ComputeLoss, scaleLossHyp } from '../../src/train/loss.js';
+import { loadHyp } from '../../src/train/hyp.js';
+import { anchorsOf } from '../../src/train/anchors.js';
+import { createLoader } from '../../src/data/loader.js';
+import { loadSplit } from '../../src/data/dataset.js';
 import { fruitDataset, COCO_NAMES, SHARED } from '../helpers/fruit.js';
 
 const reference = { 320: [0.715, 0.444], 640: [0.546, 0.339] } as const;
@@ -27,4 +34,23 @@ test('val of yolov5n.pt on the fruit test split is within 0.02 of YOLOv5 at 320 
     assert.equal(json.map50, r.metrics.map50);
     if (img === 320) assert.ok(existsSync(path.join(r.runDir, 'PR_curve.png')));
   }
+});
+
+test('val losses are means per batch: the same for batch 1 and batch 4 of one repeated image', async () => {
+  const data = await fruitDataset(COCO_NAMES);
+  const one = await loadSplit(data, 'val');
+  const ds = { ...one, images: Array(4).fill(one.images[0]!), labels: Array(4).fill(one.labels[0]!), shapes: Array(4).fill(one.shapes[0]!) };
+  const { model } = loadCheckpoint(path.join(SHARED, 'weights/yolov5n.pt'));
+  const computeLoss = new ComputeLoss(scaleLossHyp(loadHyp(), model.stride.length, model.nc, 320), model.nc, anchorsOf(model));
+  const losses: number[][] = [];
+  for (const batchSize of [1, 4]) {
+    const loader = await createLoader({ dataset: ds, imgSize: 320, batchSize, augment: false, rect: false, seed: 0, cache: false, workers: 0 });
+    try {
+      losses.push((await evaluate(model, loader, { computeLoss })).losses);
+    } finally {
+      await loader.close();
+    }
+  }
+  assert.ok(losses[0]!.every((v) => v > 0));
+  losses[0]!.forEach((v, k) => assert.ok(Math.abs(v - losses[1]![k]!) < 1e-5 * Math.max(1, v), `loss ${k}: ${v} vs ${losses[1]![k]}`));
 });

@@ -33,13 +33,13 @@ test('predict() on bus.jpg with the square 320 letterbox reproduces the referenc
 });
 
 test('the fused model (detect.py\'s default) with rect input finds the reference objects', async () => {
-  const predictor = Predictor.open({ weights, img: 320 });
+  const predictor = await Predictor.open({ weights, img: 320 });
   try {
     const r = await predictor.predictImage(path.join(ref, 'bus.jpg'));
     assert.deepEqual(r.inputShape, [320, 256]);
     assert.deepEqual(r.detections.map((d) => d.cls), [0, 5, 0, 0]);
   } finally {
-    predictor.dispose();
+    await predictor.dispose();
   }
 });
 

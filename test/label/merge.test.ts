@@ -9,7 +9,7 @@ import path from 'node:path';
 import { formatVoc, parseVoc, type VocObject } from '../../src/data/formats/voc.js';
 import { autolabel, duplicateIds, mergeObjects, resolveClasses, shardFiles, type AutolabelOptions } from '../../src/infer/autolabel.js';
 import { labelOptionsFrom, parseShard, type RawLabelOptions } from '../../src/cli/commands/label.js';
-import { Predictor } from '../../src/infer/predict.js';
+import { loadCheckpoint } from '../../src/model/checkpoint.js';
 import { SHARED } from '../helpers/fruit.js';
 
 const weights = path.join(SHARED, 'weights/yolov5n.pt');
@@ -24,8 +24,8 @@ function busFolder(): { work: string; opts: AutolabelOptions; xml: string } {
 }
 
 // one loaded model for every run here (test/label/label.test.ts loads --weights through the CLI)
-const shared = Predictor.open({ weights, img: 320 });
-after(() => shared.dispose());
+const shared = loadCheckpoint(weights);
+after(() => shared.model.dispose());
 
 const read = (file: string) => parseVoc(readFileSync(file, 'utf8')).annotation;
 

@@ -63,7 +63,7 @@ export function registerDetect(program: Command): void {
   const cmd = program
     .command('detect')
     .description('detect objects in images with a YOLOv5 model and save annotated images and labels')
-    .requiredOption('--weights <file>', 'checkpoint (.pt or .safetensors)')
+    .requiredOption('--weights <file>', 'checkpoint (.pt or .safetensors) or ONNX export (.onnx, on ONNX Runtime)')
     .requiredOption('--source <path>', 'image, folder, glob or .txt list of images');
   addRunFlags(addInferenceFlags(cmd), 'runs/detect', 'results')
     .option('--iou-thres <f>', 'NMS IoU threshold', parseFloatArg('--iou-thres', 0, 1), 0.45)

@@ -92,7 +92,7 @@ export function registerLabel(program: Command): void {
   const cmd = program
     .command('label')
     .description('auto-label images with a YOLOv5 model: one Pascal VOC xml per image, with previews in runs/label/exp')
-    .requiredOption('--weights <file>', 'checkpoint (.pt or .safetensors)')
+    .requiredOption('--weights <file>', 'checkpoint (.pt or .safetensors) or ONNX export (.onnx, on ONNX Runtime)')
     .requiredOption('--source <path>', 'image, folder, glob or .txt list of images');
   addRunFlags(addInferenceFlags(cmd), 'runs/label', 'previews')
     .option('--out <dir>', 'folder for the xml files', 'Annotations')

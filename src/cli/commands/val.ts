@@ -13,7 +13,7 @@ export function registerVal(program: Command): void {
   program
     .command('val')
     .description('evaluate a model on a dataset split: P, R, mAP@0.5, mAP@0.5:0.95 (YOLOv5 val.py)')
-    .option('--weights <file>', 'checkpoint (.pt or .safetensors)')
+    .option('--weights <file>', 'checkpoint (.pt or .safetensors) or ONNX export (.onnx, on ONNX Runtime)')
     .option('--data <yaml>', 'dataset yaml')
     .option('--img <px>', 'inference size (pixels)', parseIntArg('--img', 32), 640)
     .option('--batch-size <n>', 'batch size', parseIntArg('--batch-size', 1), 32)
