@@ -11,6 +11,8 @@ import { makeRunDir } from '../infer/run-dir.js';
 import { prune, PruneError, type PruneOptions, type PruneResult } from './index.js';
 import { readHistory, writeHistory, type PruneHistory } from './history.js';
 import { formatReport } from './report.js';
+import { taylorGradientsOnData, type TaylorData } from './taylor-data.js';
+import type { Tensor } from '../torch/index.js';
 
 export interface ModelSource {
   weights?: string;
@@ -23,6 +25,8 @@ export interface PruneRunOptions {
   prune: Omit<PruneOptions, 'model' | 'replay'>;
   /** a history.json to re-apply instead of planning */
   replay?: string;
+  /** where --method taylor gets its gradients */
+  taylor?: TaylorData;
   project: string;
   name: string;
   existOk?: boolean;
@@ -91,16 +95,21 @@ function writeOutputs(dir: string, loaded: Loaded, r: PruneResult, logLines: str
 }
 
 /** Loads, prunes and (unless a dry run) saves; `print` receives every log line. The caller disposes result.model. */
-export function runPrune(o: PruneRunOptions, print: (line: string) => void = console.log): PruneRunResult {
+export async function runPrune(o: PruneRunOptions, print: (line: string) => void = console.log): Promise<PruneRunResult> {
   const lines: string[] = [];
   const log = (line: string) => {
     lines.push(line);
     print(line);
   };
   const loaded = loadModelSource(o.source, log);
+  let gradients: Map<string, Tensor> | undefined;
   try {
     const replay = o.replay ? readHistory(o.replay) : undefined;
-    const result = prune({ ...o.prune, model: loaded.model, replay });
+    if (o.prune.method === 'taylor' && !replay && !o.prune.gradients) {
+      if (!o.taylor) throw new PruneError('--method taylor scores filters by gradients on your data: give --data data.yaml');
+      gradients = await taylorGradientsOnData(loaded.model, o.taylor, log);
+    }
+    const result = prune({ ...o.prune, gradients: o.prune.gradients ?? gradients, model: loaded.model, replay });
     try {
       describeSteps(result, log);
       log(formatReport(result.report));
@@ -115,5 +124,6 @@ export function runPrune(o: PruneRunOptions, print: (line: string) => void = con
     }
   } finally {
     loaded.model.dispose();
+    for (const g of gradients?.values() ?? []) g.dispose();
   }
 }

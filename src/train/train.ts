@@ -15,6 +15,7 @@ import { cosineLr, linearLr } from './lr.js';
 import { runEpochs, InterruptedError, type Batch, type ExtraLoss, type ValResult } from './loop.js';
 import { plotResults, plotTrainBatch } from './plots.js';
 import { addBnL1Subgradient } from '../prune/sparsity.js';
+import { bnGammas, plotBnGammas, shareBelow } from './bn-gamma.js';
 import { ResultsCsv, BASE_COLUMNS } from './results.js';
 import { saveTrainCheckpoint, loadResumeState, type TrainProgress } from './state.js';
 import { setupModel, freezeLayers } from './setup-model.js';
@@ -119,6 +120,7 @@ export async function train(input: TrainOptions): Promise<TrainResult> {
   const progress = (epoch: number, bestFitness: number, bestEpoch: number): TrainProgress => ({
     epoch, bestFitness, bestEpoch, emaUpdates: ema.updates, options: plainOptions, hyp: hyp as unknown as Record<string, number>,
   });
+  const gammasAtStart = o.sparsity ? bnGammas(model) : null;
   const ctx = {
     model, emaModel, ema, optimizer, computeLoss, loader: data.trainLoader, validate: data.validate(computeLoss), noval: o.noval,
     hyp, lf: o.cosLr ? cosineLr(o.epochs, hyp.lrf) : linearLr(o.epochs, hyp.lrf), epochs: o.epochs, startEpoch,
@@ -130,6 +132,7 @@ export async function train(input: TrainOptions): Promise<TrainResult> {
         saveTrainCheckpoint(last, emaModel, ema, optimizer, p, { data: o.data });
         if (isBest) saveCheckpoint(best, emaModel, { info: { data: o.data, epoch, fitness: ctx.bestFitness } });
       }
+      if (o.sparsity) log(`sparsity: ${(100 * shareBelow(bnGammas(emaModel), 0.01)).toFixed(1)}% of BN channels have |gamma| < 0.01`);
       log(`epoch ${epoch + 1}/${o.epochs} done: peak RSS ${rssMb()} MB, live tensors ${liveTensors()}`);
     },
     log,
@@ -144,6 +147,7 @@ export async function train(input: TrainOptions): Promise<TrainResult> {
     outcome = await runEpochs(ctx);
     if (existsSync(best)) final = await data.validateBest(best, runDir);
     if (!o.noplots) await plotResults(runDir);
+    if (!o.noplots && gammasAtStart) await plotBnGammas(gammasAtStart, bnGammas(emaModel), runDir);
   } catch (e) {
     if (e instanceof InterruptedError) log(`${e.message}: ${existsSync(last) ? `the last finished epoch is in ${last}; continue with --resume ${last}` : 'no epoch finished yet'}`);
     throw e;

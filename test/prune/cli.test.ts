@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pruneOptionsFrom, type RawPruneOptions } from '../../src/cli/commands/prune.js';
 import { saveCheckpoint, loadCheckpoint } from '../../src/model/checkpoint.js';
 import { freshModel, randomizeBn, sameTensors } from './helpers.js';
+import { fruitDataset, COCO_NAMES, SHARED } from '../helpers/fruit.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 function yolotrim(...args: string[]) {
@@ -15,7 +16,7 @@ function yolotrim(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-const base: RawPruneOptions = { cfg: 'yolov5s', method: 'l1', scope: 'local', seed: 0, img: 640, latencyRuns: 3, project: 'runs/prune', name: 'exp' };
+const base: RawPruneOptions = { cfg: 'yolov5s', method: 'l1', scope: 'local', seed: 0, taylorBatches: 8, batchSize: 8, img: 640, latencyRuns: 3, project: 'runs/prune', name: 'exp' };
 
 test('option checks', () => {
   const o = pruneOptionsFrom({ ...base, layers: ['0-9'], ratio: 0.5, nc: 1 });
@@ -28,10 +29,12 @@ test('option checks', () => {
     [{ ...base, ratio: 0.5 }, /give --layers/],
     [{ ...base, layers: ['0'] }, /give --ratio/],
     [{ ...base, layers: ['0'], targetFlops: 0.5 }, /go with --scope global/],
-    [{ ...base, layers: ['0'], ratio: 0.5, method: 'taylor' }, /taylor needs gradients/],
+    [{ ...base, layers: ['0'], ratio: 0.5, method: 'taylor' }, /taylor scores filters .* give --data/],
+    [{ ...base, layers: ['0'], ratio: 0.5, data: 'd.yaml' }, /--data is only used by --method taylor/],
     [{ ...base, layers: ['0'], replay: 'h.json' }, /--replay re-applies/],
   ] as [RawPruneOptions, RegExp][]) assert.throws(() => pruneOptionsFrom(raw), re);
   assert.doesNotThrow(() => pruneOptionsFrom({ ...base, layers: ['0-9'], scope: 'global', targetFlops: 0.5 }));
+  assert.deepEqual(pruneOptionsFrom({ ...base, layers: ['0'], ratio: 0.5, method: 'taylor', data: 'd.yaml', img: 320 }).taylor, { data: 'd.yaml', batches: 8, batchSize: 8, imgSize: 320 });
 });
 
 test('--dry-run prints the plan and the sizes, and writes nothing', () => {
@@ -76,4 +79,25 @@ test('bad selections fail with one line and exit 1; usage errors exit 2', () => 
   const u = yolotrim('prune', '--cfg', 'yolov5n', '--layers', '0-9');
   assert.equal(u.code, 2);
   assert.match(u.err, /give --ratio/);
+});
+
+test('--method taylor --data: filters scored by loss gradients on the train split, not by weight size', async () => {
+  const data = await fruitDataset(COCO_NAMES);
+  const project = mkdtempSync(path.join(tmpdir(), 'yt-prune-taylor-'));
+  const weights = path.join(SHARED, 'weights/yolov5n.pt');
+  const common = ['prune', '--weights', weights, '--layers', '0-2', '--ratio', '0.5', '--latency-runs', '0', '--project', project];
+  const t = yolotrim(...common, '--name', 'taylor', '--method', 'taylor', '--data', data, '--taylor-batches', '2', '--batch-size', '2', '--img', '160');
+  assert.equal(t.code, 0, t.err);
+  assert.match(t.out, /taylor: gradients of the YOLOv5 loss over 2 batches/);
+  const l1 = yolotrim(...common, '--name', 'l1');
+  assert.equal(l1.code, 0, l1.err);
+  const removed = (name: string) => (JSON.parse(readFileSync(path.join(project, name, 'history.json'), 'utf8')) as { options: { method: string }; steps: { removed: number[] }[] });
+  const [a, b] = [removed('taylor'), removed('l1')];
+  assert.equal(a.options.method, 'taylor');
+  assert.equal(a.steps.length, b.steps.length);
+  assert.ok(a.steps.every((s, i) => s.removed.length === b.steps[i]!.removed.length), 'same counts per layer');
+  assert.ok(a.steps.some((s, i) => JSON.stringify(s.removed) !== JSON.stringify(b.steps[i]!.removed)), 'taylor chose other filters than l1');
+  const pruned = loadCheckpoint(path.join(project, 'taylor', 'pruned.safetensors'));
+  assert.ok(pruned.model.store.numParameters() < 1_872_157);
+  pruned.model.dispose();
 });

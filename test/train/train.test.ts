@@ -11,6 +11,7 @@ import { InterruptedError } from '../../src/train/loop.js';
 import { ResultsCsv } from '../../src/train/results.js';
 import { loadCheckpoint } from '../../src/model/checkpoint.js';
 import { liveTensors } from '../../src/torch/index.js';
+import { bnGammas, histogram, shareBelow } from '../../src/train/bn-gamma.js';
 
 async function tinyData(): Promise<string> {
   const root = mkdtempSync(path.join(tmpdir(), 'yt-syn-'));
@@ -52,4 +53,29 @@ test('train from scratch writes results.csv, best and last; an interrupted run r
   const best = loadCheckpoint(resumed.best);
   assert.equal(best.model.nc, 3);
   best.model.dispose();
+});
+
+test('--sparsity: BN scales shrink faster than without, the share near zero is logged, bn_gamma.png is drawn', async () => {
+  const data = await tinyData();
+  const project = mkdtempSync(path.join(tmpdir(), 'yt-sparsity-'));
+  const lines: string[] = [];
+  const meanGamma = (file: string) => {
+    const { model } = loadCheckpoint(file);
+    const g = bnGammas(model);
+    model.dispose();
+    return g.reduce((a, b) => a + b, 0) / g.length;
+  };
+  const plain = await train(options(data, project, { name: 'plain', epochs: 2 }));
+  const sparse = await train(options(data, project, { name: 'sparse', epochs: 2, sparsity: 1e-2, noplots: false, log: (s) => lines.push(s) }));
+  assert.ok(meanGamma(sparse.last) < meanGamma(plain.last), 'the L1 pull lowers |gamma|');
+  assert.equal(lines.filter((l) => /^sparsity: \d+\.\d% of BN channels have \|gamma\| < 0\.01$/.test(l)).length, 2);
+  assert.ok(existsSync(path.join(sparse.runDir, 'bn_gamma.png')));
+  assert.ok(!existsSync(path.join(plain.runDir, 'bn_gamma.png')));
+});
+
+test('BN gamma statistics: histogram bins and the share below a threshold', () => {
+  const g = Float32Array.from([0, 0.005, 0.2, 0.5, 1]);
+  assert.equal(shareBelow(g, 0.01), 0.4);
+  assert.deepEqual(histogram(g, 4, 1).counts, [3, 0, 1, 1]);
+  assert.deepEqual(histogram(g, 4, 1).centres, [0.125, 0.375, 0.625, 0.875]);
 });

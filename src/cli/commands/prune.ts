@@ -22,6 +22,9 @@ export interface RawPruneOptions {
   seed: number;
   dryRun?: boolean;
   replay?: string;
+  data?: string;
+  taylorBatches: number;
+  batchSize: number;
   img: number;
   latencyRuns: number;
   project: string;
@@ -37,7 +40,8 @@ function checkCombination(o: RawPruneOptions): void {
     return;
   }
   if (!o.layers) throw new UsageError('give --layers (e.g. --layers 0-9, model.4.cv1.conv, model.*.cv2.conv)');
-  if (o.method === 'taylor') throw new UsageError('--method taylor needs gradients from training batches: not available from the command line yet (use the library\'s taylorGradients)');
+  if (o.method === 'taylor' && !o.data) throw new UsageError('--method taylor scores filters by the loss gradients on your data: give --data data.yaml');
+  if (o.data && o.method !== 'taylor') throw new UsageError('--data is only used by --method taylor');
   if (o.scope === 'local' && (o.targetFlops !== undefined || o.maxRatio !== undefined)) {
     throw new UsageError('--target-flops and --max-ratio go with --scope global');
   }
@@ -64,6 +68,7 @@ export function pruneOptionsFrom(o: RawPruneOptions): PruneRunOptions {
       latency: o.latencyRuns > 0 ? { img: o.img, runs: o.latencyRuns } : undefined,
     },
     replay: o.replay,
+    taylor: o.data ? { data: o.data, batches: o.taylorBatches, batchSize: o.batchSize, imgSize: o.img } : undefined,
     project: o.project,
     name: o.name,
     existOk: Boolean(o.existOk),
@@ -89,7 +94,10 @@ export function registerPrune(program: Command): void {
     .option('--seed <n>', 'seed of --method random', parseIntArg('--seed', 0), 0)
     .option('--dry-run', 'print what would be pruned and the resulting size; save nothing')
     .option('--replay <history.json>', 're-apply a pruning history exactly')
-    .option('--img <size>', 'image size of the latency measurement', parseIntArg('--img', 32), 640)
+    .option('--data <yaml>', '--method taylor: data yaml whose train split gives the gradient batches')
+    .option('--taylor-batches <n>', '--method taylor: batches to accumulate gradients over', parseIntArg('--taylor-batches', 1), 8)
+    .option('--batch-size <n>', '--method taylor: images per batch', parseIntArg('--batch-size', 1), 8)
+    .option('--img <size>', 'image size of the latency measurement (and of the taylor batches)', parseIntArg('--img', 32), 640)
     .option('--latency-runs <n>', 'timed forward passes before and after (0: skip)', parseIntArg('--latency-runs', 0), 3)
     .option('--project <dir>', 'save to project/name', 'runs/prune')
     .option('--name <name>', 'save to project/name', 'exp')
@@ -97,6 +105,6 @@ export function registerPrune(program: Command): void {
     .action(async (raw: RawPruneOptions) => {
       const opts = pruneOptionsFrom(raw);
       const { runPrune } = await import('../../prune/run.js');
-      runPrune(opts).result.model?.dispose();
+      (await runPrune(opts)).result.model?.dispose();
     });
 }
