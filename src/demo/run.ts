@@ -1,7 +1,8 @@
 // yolotrim demo: the whole workflow end to end on a sample the code generates (no network):
 // dataset → split/convert/check → train → val → prune (backbone 0.5) → fine-tune → distill →
-// detect → label → export, then runs/demo/report.html. --weights/--data run it on the user's own.
-import { mkdirSync, rmSync, existsSync, readdirSync } from 'node:fs';
+// detect → export to ONNX (+ val and latency on ONNX Runtime) → auto-label new images with it, then
+// runs/demo/report.html. --weights/--data run it on the user's own.
+import { mkdirSync, rmSync, existsSync, readdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { makeSyntheticDataset } from './synthetic.js';
 import { writeReport, type StageRow } from './report.js';
@@ -16,6 +17,10 @@ import { loadCheckpoint } from '../model/checkpoint.js';
 import { fuseModel } from '../model/fuse.js';
 import { gflops } from '../model/summary.js';
 import { runDetect } from '../infer/detect.js';
+import { autolabel } from '../infer/autolabel.js';
+import { openEngine } from '../infer/engines/index.js';
+import { exportWeightsToOnnx } from '../export/export-file.js';
+import { median } from '../eval/numeric.js';
 
 export interface DemoOptions {
   quick: boolean;
@@ -39,6 +44,29 @@ interface Plan {
 function plan(o: DemoOptions): Plan {
   const p = o.quick ? { images: 40, size: 128, img: 128, epochs: 2, tuneEpochs: 1, batch: 8 } : { images: 240, size: 256, img: 256, epochs: 25, tuneEpochs: 6, batch: 16 };
   return { ...p, epochs: o.epochs ?? p.epochs, img: o.img ?? p.img };
+}
+
+/** YOLOv5's fitness: 0.1 mAP@0.5 + 0.9 mAP@0.5:0.95. */
+function fitnessOf(r: StageRow): number {
+  return 0.1 * r.map50 + 0.9 * r.map;
+}
+
+/** Median ms of a batch-1 forward pass on ONNX Runtime at img x img. */
+async function ortLatency(file: string, img: number, runs: number): Promise<number> {
+  const engine = await openEngine(file);
+  try {
+    const x = new Float32Array(3 * img * img).fill(0.5);
+    await engine.run(x, [1, 3, img, img]);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await engine.run(x, [1, 3, img, img]);
+      times.push(performance.now() - t0);
+    }
+    return median(times);
+  } finally {
+    await engine.dispose();
+  }
 }
 
 export async function demo(o: DemoOptions): Promise<string> {
@@ -98,10 +126,29 @@ export async function demo(o: DemoOptions): Promise<string> {
     ...tune, name: 'distill', teacher: trained, student: prunedFile, kd: 'output', kdWeight: 10, kdTemperature: 1, kdFeatureWeight: 1,
   }), (r) => `${r.epochs} epochs`);
   await addRow('distilled', distilled.best);
+  // the smaller model that came out best goes on to detect, export and label
+  const [tunedRow, distilledRow] = [rows.find((r) => r.stage === 'fine-tuned')!, rows.find((r) => r.stage === 'distilled')!];
+  const [finalStage, finalWeights] = fitnessOf(distilledRow) >= fitnessOf(tunedRow) ? ['distilled', distilled.best] : ['fine-tuned', tuned.best];
   const sample = path.join(path.dirname(data), 'images');
-  const det = await step('detect with the distilled model', () => runDetect({
-    weights: distilled.best, source: existsSync(sample) ? sample : data, img: p.img, project: out, name: 'detect', existOk: true, saveTxt: true,
+  const det = await step(`detect with the ${finalStage} model`, () => runDetect({
+    weights: finalWeights, source: existsSync(sample) ? sample : data, img: p.img, project: out, name: 'detect', existOk: true, saveTxt: true,
   }, { info: () => {}, warn: log }), (r) => `${r.images} images`);
+  const onnxFile = path.join(out, 'export', `${finalStage}.onnx`);
+  await step(`export the ${finalStage} model to ONNX`, () => exportWeightsToOnnx({ weights: finalWeights, out: onnxFile, img: p.img, overwrite: true }), (r) => `${path.relative(out, r.file)}, ${(r.bytes.length / 1e6).toFixed(1)} MB`);
+  const onnxVal = await evaluate(onnxFile, `${finalStage}-onnx`);
+  const ref = rows.find((r) => r.stage === finalStage)!;
+  rows.push({ ...ref, stage: `${finalStage} (ONNX Runtime)`, weights: path.relative(out, onnxFile), latencyMs: await ortLatency(onnxFile, p.img, 5), map50: onnxVal.metrics.map50, map: onnxVal.metrics.map });
+  if (!o.data) {
+    const fresh = path.join(out, 'unlabelled');
+    rmSync(fresh, { recursive: true, force: true });
+    const made = await makeSyntheticDataset({ root: fresh, images: o.quick ? 8 : 24, size: p.size, seed: 1 });
+    // new images: the generator's own boxes are set aside, the model writes Annotations/
+    renameSync(path.join(fresh, 'Annotations'), path.join(fresh, 'generated-Annotations'));
+    const shown = path.relative(process.cwd(), fresh).startsWith('..') ? fresh : path.relative(process.cwd(), fresh);
+    await step('auto-label new images (VOC xml)', () => autolabel({
+      weights: onnxFile, source: path.join(fresh, 'images'), out: path.join(fresh, 'Annotations'), img: p.img, nosave: true,
+    }), (r) => `${r.written} xml files, ${Object.values(r.objects).reduce((a, b) => a + b, 0)} objects (the generator drew ${made.objects}); review them with: yolotrim review --root ${shown}`);
+  }
   const detections = readdirSync(det.saveDir).filter((f) => /\.(jpe?g|png)$/i.test(f)).slice(0, 4).map((f) => ({ title: `detections: ${f}`, file: path.join(det.saveDir, f) }));
   const report = writeReport({
     file: path.join(out, 'report.html'),
@@ -110,7 +157,8 @@ export async function demo(o: DemoOptions): Promise<string> {
     steps,
     settings: { quick: String(o.quick), img: p.img, epochs: p.epochs, 'fine-tune epochs': p.tuneEpochs, batch: p.batch },
   });
-  log(`\n${rows.map((r) => `${r.stage.padEnd(11)} params ${String(r.params).padStart(9)}  GFLOPs ${r.gflops.toFixed(2).padStart(5)}  latency ${r.latencyMs.toFixed(1).padStart(6)} ms  mAP@0.5 ${r.map50.toFixed(3)}  mAP@0.5:0.95 ${r.map.toFixed(3)}`).join('\n')}`);
+  const width = Math.max(...rows.map((r) => r.stage.length));
+  log(`\n${rows.map((r) => `${r.stage.padEnd(width)}  params ${String(r.params).padStart(9)}  GFLOPs ${r.gflops.toFixed(2).padStart(5)}  latency ${r.latencyMs.toFixed(1).padStart(6)} ms  mAP@0.5 ${r.map50.toFixed(3)}  mAP@0.5:0.95 ${r.map.toFixed(3)}`).join('\n')}`);
   log(`\nreport: ${report}  (total ${steps.reduce((a, s) => a + s.seconds, 0).toFixed(0)} s)`);
   return report;
 }
