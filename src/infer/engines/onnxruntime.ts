@@ -11,8 +11,10 @@ export interface OrtEngineOptions {
   /** intra-op threads (default: libtorch's current thread count) */
   threads?: number;
   /**
-   * let idle intra-op threads spin-wait for work (ONNX Runtime's default, true); false frees the
-   * cores between runs for other work in the process (image decoding, libtorch)
+   * let idle intra-op threads spin-wait for work (ONNX Runtime's own default). Off here by default:
+   * between two runs this process decodes and letterboxes the next image (sharp) and may run
+   * libtorch, and spinning threads would hold the cores they need; a server that only runs the
+   * model back to back can turn it on.
    */
   spin?: boolean;
 }
@@ -88,7 +90,7 @@ export class OrtEngine implements Engine {
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
-        ...(opts.spin === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
+        ...(opts.spin !== true ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
       });
     } catch (e) {
       throw new EngineError(`${file}: ONNX Runtime cannot load it: ${(e as Error).message}`);
