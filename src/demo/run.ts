@@ -42,7 +42,7 @@ interface Plan {
 }
 
 function plan(o: DemoOptions): Plan {
-  const p = o.quick ? { images: 40, size: 128, img: 128, epochs: 2, tuneEpochs: 1, batch: 8 } : { images: 240, size: 256, img: 256, epochs: 25, tuneEpochs: 6, batch: 16 };
+  const p = o.quick ? { images: 40, size: 128, img: 128, epochs: 2, tuneEpochs: 1, batch: 8 } : { images: 240, size: 256, img: 256, epochs: 30, tuneEpochs: 8, batch: 16 };
   return { ...p, epochs: o.epochs ?? p.epochs, img: o.img ?? p.img };
 }
 
