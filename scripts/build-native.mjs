@@ -32,13 +32,15 @@ if (!found) {
   console.error(explainNotFound(tried));
   process.exit(1);
 }
-console.error(`yolotrim: building the native addon against libtorch from ${found.source}${found.cuda ? ' (CUDA)' : ''}`);
+console.error(`yolotrim: building the native addon against libtorch from ${found.source}${found.cuda ? ' (CUDA)' : ''}` +
+  `${found.distributed ? '' : ' (no c10d/Gloo in it: data-parallel training disabled)'}`);
 const env = {
   ...process.env,
   YOLOTRIM_TORCH_INCLUDES: found.includes.join(' '),
   YOLOTRIM_TORCH_LIBDIR: found.libDir,
   YOLOTRIM_TORCH_CXX11_ABI: String(found.cxx11abi),
   YOLOTRIM_TORCH_CUDA: found.cuda ? '1' : '0',
+  YOLOTRIM_TORCH_DIST: found.distributed ? '1' : '0',
 };
 const jobs = process.env.JOBS ?? 'max';
 const [cmd, ...pre] = nodeGypCommand();

@@ -21,7 +21,18 @@ function describe(source, includeDir, libDir, cxx11abi) {
   const api = path.join(includeDir, API_INCLUDE);
   if (existsSync(api)) includes.push(api);
   const cuda = existsSync(path.join(libDir, 'libtorch_cuda.so'));
-  return { source, includes, libDir, cxx11abi, cuda };
+  return { source, includes, libDir, cxx11abi, cuda, distributed: hasGloo(libDir) };
+}
+
+function hasGloo(libDir) {
+  // Data-parallel training needs libtorch's c10d with Gloo (ProcessGroupGloo's constructor exported);
+  // a build without it (USE_DISTRIBUTED=0) still gets every other op. When nm cannot tell, assume it is there.
+  try {
+    const out = execFileSync('nm', ['-D', '--defined-only', path.join(libDir, 'libtorch_cpu.so')], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    return /_ZN4c10d16ProcessGroupGlooC[12]E/.test(out);
+  } catch {
+    return true;
+  }
 }
 
 function abiFromLibrary(libDir) {

@@ -9,6 +9,8 @@ export { prune, type PruneOptions, type PruneResult } from './prune/index.js';
 export { train, TRAIN_DEFAULTS, type TrainOptions, type TrainResult } from './train/train.js';
 export { val, type ValRunOptions } from './eval/run-val.js';
 export { distill, type DistillOptions } from './distill/distill.js';
+export { ProcessGroup, DistError } from './dist/group.js';
+export { planLaunch, type Member } from './dist/launch-config.js';
 export { predict, Predictor, type PredictOptions, type PredictResult } from './infer/predict.js';
 export { autolabel } from './infer/autolabel.js';
 export { convertDataset } from './data/convert.js';

@@ -30,6 +30,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object e) {
   register_shape(env, e);
   register_nn(env, e);
   register_autograd(env, e);
+  register_dist(env, e);
   return e;
 }
 

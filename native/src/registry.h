@@ -60,5 +60,6 @@ void register_math(Napi::Env env, Napi::Object exports);
 void register_shape(Napi::Env env, Napi::Object exports);
 void register_nn(Napi::Env env, Napi::Object exports);
 void register_autograd(Napi::Env env, Napi::Object exports);
+void register_dist(Napi::Env env, Napi::Object exports);
 
 }  // namespace yt

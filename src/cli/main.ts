@@ -41,7 +41,7 @@ const INPUT_ERRORS = new Set([
   'TorchError', 'NativeLoadError', 'CheckpointError', 'SpecError', 'SafetensorsError', 'PtImportError',
   'UnsafeGlobalError', 'PickleError', 'ZipError', 'DataError', 'EngineError', 'OnnxExportError', 'AllowlistError',
   'AutolabelError', 'BmpError', 'DatasetError', 'HistoryError', 'ImageDecodeError', 'ImageReadError', 'InterruptedError',
-  'NonFiniteLossError', 'DeviceError', 'PredictError', 'PruneError', 'SelectionError', 'SourceError', 'StoreError', 'VocParseError',
+  'NonFiniteLossError', 'DeviceError', 'DistError', 'DataParallelError', 'LaunchConfigError', 'PredictError', 'PruneError', 'SelectionError', 'SourceError', 'StoreError', 'VocParseError',
 ]);
 
 export function describeError(e: unknown): { message: string; exitCode: number; showStack: boolean } {

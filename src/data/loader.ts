@@ -37,6 +37,14 @@ export interface LoaderOptions {
   cacheDir?: string;
   /** worker threads making samples; 0 makes them on the main thread; default defaultWorkers() */
   workers?: number;
+  /**
+   * data-parallel training: this process's share of every epoch, as PyTorch's DistributedSampler
+   * (the same seeded order in every process, padded by wrapping to a multiple of `world`; rank r
+   * takes positions r, r + world, ...). Samples keep the seed of their position in the whole
+   * epoch, so the union of the processes' batches b is the single-process batch b of batchSize ×
+   * world images, augmented identically. batchSize is the per-process batch.
+   */
+  shard?: { rank: number; world: number };
   /** batches made ahead of the one consumed; default 2 */
   prefetch?: number;
   /**
@@ -81,6 +89,24 @@ export function defaultWorkers(): number {
 
 const SHUFFLE_SALT = 0x5f3759df;
 
+function checkShard(shard: LoaderOptions['shard']): number {
+  if (!shard) return 1;
+  const { rank, world } = shard;
+  if (!Number.isInteger(world) || world < 1 || !Number.isInteger(rank) || rank < 0 || rank >= world) {
+    throw new RangeError(`createLoader: shard needs 0 <= rank < world, got rank ${rank} of ${world}`);
+  }
+  return world;
+}
+
+/**
+ * DistributedSampler's split of an epoch of n positions: per process ceil(n / world) positions of
+ * the padded epoch (rank, rank + world, ...); a position p >= n repeats the sample at p - n.
+ */
+export function shardPositions(n: number, rank: number, world: number): number[] {
+  const perRank = Math.ceil(n / world);
+  return Array.from({ length: perRank }, (_, k) => k * world + rank);
+}
+
 export async function createLoader(o: LoaderOptions): Promise<Loader> {
   const ds = o.dataset;
   if (ds.images.length === 0) throw new RangeError('createLoader: the dataset has no images');
@@ -91,7 +117,10 @@ export async function createLoader(o: LoaderOptions): Promise<Loader> {
   const rect = o.rect ?? false;
   const workers = o.workers ?? defaultWorkers();
   const hyp = augmentHypFrom(o.hyp as Record<string, unknown> | undefined);
-  const plan = rect ? rectBatches(ds.shapes, o.batchSize, o.imgSize, o.stride ?? 32, o.pad ?? (augment ? 0 : 0.5)) : null;
+  const world = checkShard(o.shard);
+  // rect batches are planned over the whole epoch's batch (batchSize × world): a process's batch b is
+  // part of the whole batch b and takes its shape
+  const plan = rect ? rectBatches(ds.shapes, o.batchSize * world, o.imgSize, o.stride ?? 32, o.pad ?? (augment ? 0 : 0.5)) : null;
   const source = await buildImageSource(ds.images, o.imgSize, o.cache || 'decode', {
     dir: o.cacheDir, concurrency: Math.max(2, sharp.concurrency()), shapes: ds.shapes,
   });
@@ -111,22 +140,35 @@ class BatchLoader implements Loader {
   private active: { plan: EpochPlan; inbox: Inbox } | null = null;
 
   constructor(private readonly o: LoaderOptions, private readonly runners: SampleRunners, private readonly rect: RectPlan | null, readonly hyp: AugmentHyp, readonly workers: number) {
-    this.size = o.dataset.images.length;
+    const n = o.dataset.images.length;
+    this.size = o.shard ? Math.ceil(n / o.shard.world) : n;
     this.batchSize = o.batchSize;
     this.length = Math.ceil(this.size / o.batchSize);
     this.batchShapes = rect?.batchShapes ?? null;
   }
 
-  /** Positions → dataset index, seed mixSeed(seed, epoch, position), and the rect shape to fill. */
+  /**
+   * Positions → dataset index, seed mixSeed(seed, epoch, position), and the rect shape to fill; with a
+   * shard, this process's positions of the epoch, each keeping its position in the whole epoch.
+   */
   private makePlan(e: number): EpochPlan {
-    const { rect, size: n, batchSize: bs } = this;
+    const { rect, size, batchSize: bs } = this;
+    const n = this.o.dataset.images.length;
     const seed = this.o.seed ?? 0;
     let order = rect ? rect.order : Array.from({ length: n }, (_, i) => i);
     if (!rect && this.o.shuffle) order = new Rng(mixSeed(seed, e, SHUFFLE_SALT)).shuffle([...order]);
-    const shapes = new Int32Array(2 * n);
-    if (rect) order.forEach((_, p) => shapes.set(rect.batchShapes[Math.floor(p / bs)]!, 2 * p));
+    const world = this.o.shard?.world ?? 1;
+    const positions = this.o.shard ? shardPositions(n, this.o.shard.rank, world) : order.map((_, p) => p);
+    const shapes = new Int32Array(2 * size);
+    if (rect) positions.forEach((p, q) => shapes.set(rect.batchShapes[Math.floor(p / (bs * world))]!, 2 * q));
     const control = new Int32Array(new SharedArrayBuffer(8));
-    return { token: ++this.token, indices: Int32Array.from(order), seeds: Uint32Array.from(order, (_, p) => mixSeed(seed, e, p)), shapes, control };
+    return {
+      token: ++this.token,
+      indices: Int32Array.from(positions, (p) => order[p % n]!),
+      seeds: Uint32Array.from(positions, (p) => mixSeed(seed, e, p)),
+      shapes,
+      control,
+    };
   }
 
   /** Stops the unfinished epoch, if any; its iterator fails with `reason`. */

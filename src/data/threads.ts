@@ -14,11 +14,20 @@ export interface ThreadBudget {
 }
 
 /**
+ * The cores this process may use: the machine's, or an equal share of them when several training
+ * processes run on it (LOCAL_WORLD_SIZE, set by `--nproc-per-node` and by torchrun).
+ */
+export function processCores(env: NodeJS.ProcessEnv = process.env, cores = os.availableParallelism()): number {
+  const local = Number(env.LOCAL_WORLD_SIZE);
+  return Number.isInteger(local) && local > 1 ? Math.max(1, Math.floor(cores / local)) : cores;
+}
+
+/**
  * 2 cores: 1 worker + 1 libtorch thread (measured). More cores: about a quarter for the pipeline
  * (at most 8 workers, as YOLOv5 caps its workers), the rest for libtorch; an estimate, not measured.
  * One core: the samples are made on the main thread between steps (workers 0).
  */
-export function threadBudget(cores = os.availableParallelism()): ThreadBudget {
+export function threadBudget(cores = processCores()): ThreadBudget {
   if (cores <= 1) return { workers: 0, torchThreads: 1, sharpConcurrency: 1 };
   const workers = cores <= 3 ? 1 : Math.min(8, Math.max(1, Math.round(cores / 4)));
   return { workers, torchThreads: cores - workers, sharpConcurrency: 1 };

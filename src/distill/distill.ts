@@ -14,7 +14,8 @@ export interface DistillOptions extends Omit<TrainOptions, 'weights' | 'cfg' | '
 }
 
 export async function distill(o: DistillOptions): Promise<TrainResult> {
-  const log = o.log ?? ((s: string) => console.log(s));
+  const quiet = o.group !== undefined && !o.group.isMain; // data parallel: rank 0 speaks for the group
+  const log = quiet ? () => {} : o.log ?? ((s: string) => console.log(s));
   const teacher = Teacher.load(o.teacher);
   log(`teacher: ${o.teacher} (${teacher.model.store.numParameters()} parameters, weights loaded), distillation: ${o.kd}, weight ${o.kdWeight}, temperature ${o.kdTemperature}`);
   try {

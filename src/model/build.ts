@@ -1,9 +1,16 @@
 // Yolov5Model: the network built from a ModelSpec over a ParamStore, and its forward pass.
 import { Tensor, noGrad, scope, tensor } from '../torch/index.js';
-import { ParamStore } from '../torch/nn/index.js';
+import { ParamStore, type BatchStatsGather } from '../torch/nn/index.js';
 import { buildBlock } from './registry.js';
 import { Detect, type Block } from './blocks.js';
 import { detectLayer, inputIndices, SpecError, type ModelSpec } from './spec.js';
+
+export interface ModelOptions {
+  /** BatchNorm folded into the convolutions (inference) */
+  fused?: boolean;
+  /** data-parallel training with SyncBatchNorm: the process group's statistics gather */
+  syncBatchNorm?: BatchStatsGather | null;
+}
 
 export interface ForwardOptions {
   /** layer indices whose outputs to return as well (feature distillation, parity tests) */
@@ -54,9 +61,9 @@ export class Yolov5Model {
   readonly detect: Detect;
   private readonly lastUse: number[];
 
-  constructor(readonly spec: ModelSpec, public names: string[], opts: { fused?: boolean } = {}) {
+  constructor(readonly spec: ModelSpec, public names: string[], opts: ModelOptions = {}) {
     if (names.length !== spec.nc) throw new SpecError(`${names.length} class names for ${spec.nc} classes`);
-    this.store = new ParamStore();
+    this.store = new ParamStore({ syncBatchNorm: opts.syncBatchNorm });
     this.stride = detectStride(spec);
     const root = this.store.root().sub('model');
     const ctx = { fused: opts.fused ?? false, detectStride: this.stride };

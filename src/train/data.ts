@@ -42,6 +42,10 @@ interface DataOptions {
   workers?: number;
   epochs: number;
   noplots: boolean;
+  /** data-parallel training: this process's share of each epoch (batchSize is then per process) */
+  shard?: { rank: number; world: number };
+  /** false: no validation loader (data-parallel ranks other than 0); default true */
+  validation?: boolean;
 }
 
 function describe(split: string, ds: LoadedDataset, log: (s: string) => void): void {
@@ -66,9 +70,13 @@ export async function openTrainData(o: DataOptions, hyp: Hyp, log: (s: string) =
   sharp.concurrency(budget.sharpConcurrency);
   log(`threads: ${workers} data loader worker(s), ${torchThreads} libtorch thread(s)`);
   const trainLoader = await createLoader({ dataset: train, imgSize: o.imgSize, batchSize: o.batchSize, augment: true, hyp: hyp as unknown as Record<string, unknown>,
-    rect: o.rect, shuffle: !o.rect, seed: o.seed, cache: o.cache ?? false, workers });
-  const valLoader = await createLoader({ dataset: val, imgSize: o.imgSize, batchSize: o.batchSize * 2, augment: false, rect: true, pad: 0.5,
+    rect: o.rect, shuffle: !o.rect, seed: o.seed, cache: o.cache ?? false, workers, shard: o.shard });
+  const valLoader = o.validation === false ? null : await createLoader({ dataset: val, imgSize: o.imgSize, batchSize: o.batchSize * 2, augment: false, rect: true, pad: 0.5,
     seed: o.seed, cache: o.cache ?? false, workers });
+  const needVal = (): Loader => {
+    if (!valLoader) throw new Error('validation runs on rank 0 only (this process opened no validation loader)');
+    return valLoader;
+  };
   const bar = epochProgress(o.epochs, log);
   let printedHeader = false;
   const asResult = (r: Awaited<ReturnType<typeof evaluate>>): ValResult => ({
@@ -80,7 +88,7 @@ export async function openTrainData(o: DataOptions, hyp: Hyp, log: (s: string) =
     trainLoader,
     validate: (computeLoss) => async (model) => {
       bar.stop();
-      const r = await evaluate(model, valLoader, { computeLoss });
+      const r = await evaluate(model, needVal(), { computeLoss });
       log(`${''.padStart(22)}all ${String(r.metrics.images).padStart(10)} ${String(r.metrics.instancesPerClass.reduce((a, b) => a + b, 0)).padStart(10)}` +
         `  P ${r.metrics.precision.toFixed(3)}  R ${r.metrics.recall.toFixed(3)}  mAP50 ${r.metrics.map50.toFixed(3)}  mAP50-95 ${r.metrics.map.toFixed(3)}`);
       return asResult(r);
@@ -88,7 +96,7 @@ export async function openTrainData(o: DataOptions, hyp: Hyp, log: (s: string) =
     async validateBest(best, runDir) {
       const { model } = loadCheckpoint(best);
       try {
-        const r = await evaluate(model, valLoader, {});
+        const r = await evaluate(model, needVal(), {});
         log(`\nValidating ${best}...`);
         log(formatValTable(r.metrics, { names: data.names }));
         await writeMetricsJson(runDir, r.metrics, data.names);
@@ -111,7 +119,7 @@ export async function openTrainData(o: DataOptions, hyp: Hyp, log: (s: string) =
     async close() {
       bar.stop();
       await trainLoader.close();
-      await valLoader.close();
+      await valLoader?.close();
     },
   };
 }

@@ -62,7 +62,8 @@ export interface LoopContext {
   patience: number;
   bestFitness: number;
   bestEpoch: number;
-  results: ResultsCsv;
+  /** results.csv (a no-op on the data-parallel ranks other than 0) */
+  results: Pick<ResultsCsv, 'append'>;
   extraLoss?: ExtraLoss;
   /** called after each epoch with what must be saved; returns nothing */
   save: (epoch: number, isBest: boolean, fitness: number) => void;
@@ -71,6 +72,8 @@ export interface LoopContext {
   shouldStop: () => boolean;
   /** called between backward and the optimizer step (sparsity training's L1 on BN gammas) */
   afterBackward?: () => void;
+  /** data-parallel training: sums the gradients over the processes before clipping and the step */
+  reduceGradients?: () => void;
   /** draws the first augmented batches (train_batch0..2.jpg) */
   plotBatch?: (batch: Batch, index: number) => Promise<void>;
 }
@@ -135,6 +138,7 @@ function trainStep(ctx: LoopContext, batch: Batch, s: StepState): number[] {
     total.backward();
     ctx.afterBackward?.();
     if (s.ni - s.lastOptStep >= s.accumulate) {
+      ctx.reduceGradients?.();
       clipGradNorm(ctx.model);
       ctx.optimizer.step();
       ctx.optimizer.zeroGrad();

@@ -4,8 +4,9 @@ import { parseFloatArg, parseIntArg } from '../args.js';
 import { UsageError } from '../errors.js';
 import { checkDevice } from '../device.js';
 import type { TrainOptions } from '../../train/train.js';
+import { addDistFlags, checkBatchSplit, commandLine, runDataParallel, type DistFlags } from '../distributed.js';
 
-export interface TrainFlags {
+export interface TrainFlags extends DistFlags {
   weights?: string; cfg?: string; data?: string; hyp?: string; epochs: number; batchSize: number; img: number;
   optimizer: string; cosLr?: boolean; labelSmoothing: number; patience: number; freeze: number[]; seed: number;
   workers?: number; cache?: string | boolean; rect?: boolean; noval?: boolean; nosave?: boolean; noautoanchor?: boolean;
@@ -13,7 +14,7 @@ export interface TrainFlags {
 }
 
 /** Flags -> TrainOptions (pure; tested). */
-export function trainOptionsFromFlags(f: TrainFlags): Omit<TrainOptions, 'log' | 'signal' | 'extraLoss'> {
+export function trainOptionsFromFlags(f: TrainFlags): Omit<TrainOptions, 'log' | 'signal' | 'extraLoss' | 'group'> {
   if (!f.resume && !f.data) throw new UsageError('--data is required (a YOLOv5 data yaml, e.g. dataset/data.yaml from `yolotrim dataset convert`)');
   if (!f.resume && !f.weights && !f.cfg) throw new UsageError("give --weights (a .pt or .safetensors to start from) or --cfg (a model yaml to train from scratch); --weights '' with --cfg trains from scratch");
   if (!['SGD', 'Adam', 'AdamW'].includes(f.optimizer)) throw new UsageError(`--optimizer must be SGD, Adam or AdamW, got '${f.optimizer}'`);
@@ -25,13 +26,13 @@ export function trainOptionsFromFlags(f: TrainFlags): Omit<TrainOptions, 'log' |
     imgSize: f.img, optimizer: f.optimizer as TrainOptions['optimizer'], cosLr: Boolean(f.cosLr), labelSmoothing: f.labelSmoothing,
     patience: f.patience, freeze: f.freeze, seed: f.seed, workers: f.workers, cache, rect: Boolean(f.rect), noval: Boolean(f.noval),
     nosave: Boolean(f.nosave), noautoanchor: Boolean(f.noautoanchor), noplots: Boolean(f.noplots), project: f.project, name: f.name,
-    existOk: Boolean(f.existOk), sparsity: f.sparsity, resume: typeof f.resume === 'string' ? f.resume : undefined,
+    existOk: Boolean(f.existOk), sparsity: f.sparsity, resume: typeof f.resume === 'string' ? f.resume : undefined, syncBn: Boolean(f.syncBn),
   };
 }
 
 export function addTrainFlags(cmd: Command, project = 'runs/train'): Command {
   const int = (flag: string, min = 0) => parseIntArg(flag, min);
-  return cmd
+  return addDistFlags(cmd)
     .option('--weights <file>', "initial weights (.pt or .safetensors); '' with --cfg trains from scratch")
     .option('--cfg <yaml>', 'model yaml (a file or yolov5n/s/m/l/x.yaml)')
     .option('--data <yaml>', 'dataset yaml (train, val, nc, names)')
@@ -62,10 +63,14 @@ export function addTrainFlags(cmd: Command, project = 'runs/train'): Command {
 
 export function registerTrain(program: Command): void {
   addTrainFlags(program.command('train').description('train a YOLOv5 model on a dataset (YOLOv5 train.py flags)'))
-    .action(async (f: TrainFlags) => {
+    .action(async (f: TrainFlags, cmd: Command) => {
       await checkDevice(f.device);
       const options = trainOptionsFromFlags({ ...f, freeze: f.freeze ?? [0] });
-      const { train } = await import('../../train/train.js');
-      await train(options);
+      // --resume: the batch size comes from the checkpoint, and train() checks it
+      const checkWorld = (world: number) => { if (!f.resume) checkBatchSplit(f.batchSize, world); };
+      await runDataParallel(f, commandLine(cmd), checkWorld, async (group) => {
+        const { train } = await import('../../train/train.js');
+        await train({ ...options, group });
+      });
     });
 }

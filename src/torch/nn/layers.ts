@@ -5,6 +5,7 @@ import { noGrad } from '../grad.js';
 import * as F from '../functional.js';
 import type { StorePath } from './store.js';
 import { defaultBias, defaultWeight } from './init.js';
+import { syncBatchNorm } from './sync-batchnorm.js';
 
 export interface Conv2dConfig {
   inChannels: number;
@@ -70,6 +71,8 @@ export class BatchNorm2d {
   forward(x: Tensor): Tensor {
     const training = this.path.training;
     if (training) noGrad(() => this.numBatchesTracked.add_(1));
+    const sync = this.path.store.syncBatchNorm;
+    if (training && sync) return syncBatchNorm(x, this, sync);
     return F.batchNorm(x, {
       weight: this.weight,
       bias: this.bias,

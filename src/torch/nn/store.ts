@@ -12,10 +12,32 @@ export interface LoadReport {
   mismatched: { name: string; expected: number[]; got: number[] }[];
 }
 
+/**
+ * What SyncBatchNorm needs from a process group (src/dist's ProcessGroup): every process's tensor,
+ * stacked in rank order, through an op autograd differentiates.
+ */
+export interface BatchStatsGather {
+  gatherWithGrad(t: Tensor): Tensor;
+}
+
+export interface ParamStoreOptions {
+  /**
+   * SyncBatchNorm: in training mode, every BatchNorm of this store normalises with the batch
+   * statistics of all processes of a data-parallel group (and updates its running statistics
+   * with them), as torch.nn.SyncBatchNorm does; null: each process's own batch.
+   */
+  syncBatchNorm?: BatchStatsGather | null;
+}
+
 export class ParamStore {
   readonly params = new Map<string, Tensor>();
   readonly buffers = new Map<string, Tensor>();
   training = true;
+  readonly syncBatchNorm: BatchStatsGather | null;
+
+  constructor(o: ParamStoreOptions = {}) {
+    this.syncBatchNorm = o.syncBatchNorm ?? null;
+  }
 
   root(): StorePath {
     return new StorePath(this, '');

@@ -1,0 +1,4 @@
+// See native/gloo-shim/gloo/README.md: ProcessGroupGloo.hpp includes this file but needs nothing from it.
+#pragma once
+
+#include "gloo/context.h"
