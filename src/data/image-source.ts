@@ -89,6 +89,19 @@ export function cacheBytes(shapes: readonly [number, number][], imgSize: number)
   }, 0);
 }
 
+/** Datasets whose resized images take at most this much are cached in RAM when no --cache is given. */
+export const AUTO_CACHE_MAX_BYTES = 1 << 30;
+
+/**
+ * The cache when the user chose none: RAM when all resized images fit in AUTO_CACHE_MAX_BYTES and a
+ * fifth of the free memory (decoding then happens once, not every epoch; the pixels are the same),
+ * else decoding each time as YOLOv5 does without --cache.
+ */
+export function autoCacheMode(shapes: readonly [number, number][], imgSize: number, freeBytes = os.freemem()): { mode: CacheMode | false; bytes: number } {
+  const bytes = cacheBytes(shapes, imgSize);
+  return { mode: bytes <= Math.min(AUTO_CACHE_MAX_BYTES, 0.2 * freeBytes) ? 'ram' : false, bytes };
+}
+
 /** Decodes every image once into the cache (disk: only those not cached yet) and describes the result. */
 export async function buildImageSource(files: string[], imgSize: number, mode: CacheMode | 'decode', o: BuildCacheOptions = {}): Promise<ImageSourceSpec> {
   if (mode === 'decode') return { mode, files, imgSize };

@@ -6,6 +6,7 @@ import { loadSplitOf } from '../data/dataset.js';
 import sharp from 'sharp';
 import { createLoader, type Loader } from '../data/loader.js';
 import { threadBudget } from '../data/threads.js';
+import { autoCacheMode, type CacheMode } from '../data/image-source.js';
 import { setNumThreads } from '../torch/index.js';
 import type { LoadedDataset } from '../data/dataset.js';
 import type { Yolov5Model } from '../model/build.js';
@@ -38,7 +39,8 @@ interface DataOptions {
   batchSize: number;
   rect: boolean;
   seed: number;
-  cache?: 'ram' | 'disk';
+  /** undefined: automatic (RAM when the set is small) */
+  cache?: 'ram' | 'disk' | 'none';
   workers?: number;
   epochs: number;
   noplots: boolean;
@@ -46,6 +48,15 @@ interface DataOptions {
   shard?: { rank: number; world: number };
   /** false: no validation loader (data-parallel ranks other than 0); default true */
   validation?: boolean;
+}
+
+/** --cache ram|disk as asked, none when asked, else RAM for sets that fit easily (autoCacheMode). */
+function chooseCache(asked: DataOptions['cache'], shapes: [number, number][], imgSize: number, log: (s: string) => void): CacheMode | false {
+  if (asked === 'ram' || asked === 'disk') return asked;
+  if (asked === 'none') return false;
+  const auto = autoCacheMode(shapes, imgSize);
+  if (auto.mode) log(`caching ${shapes.length} images in RAM (${(auto.bytes / 2 ** 20).toFixed(0)} MB at ${imgSize} px): decoded once instead of every epoch; --cache none turns this off`);
+  return auto.mode;
 }
 
 function describe(split: string, ds: LoadedDataset, log: (s: string) => void): void {
@@ -69,10 +80,11 @@ export async function openTrainData(o: DataOptions, hyp: Hyp, log: (s: string) =
   setNumThreads(torchThreads);
   sharp.concurrency(budget.sharpConcurrency);
   log(`threads: ${workers} data loader worker(s), ${torchThreads} libtorch thread(s)`);
+  const cache = chooseCache(o.cache, [...train.shapes, ...(o.validation === false ? [] : val.shapes)], o.imgSize, log);
   const trainLoader = await createLoader({ dataset: train, imgSize: o.imgSize, batchSize: o.batchSize, augment: true, hyp: hyp as unknown as Record<string, unknown>,
-    rect: o.rect, shuffle: !o.rect, seed: o.seed, cache: o.cache ?? false, workers, shard: o.shard });
+    rect: o.rect, shuffle: !o.rect, seed: o.seed, cache, workers, shard: o.shard });
   const valLoader = o.validation === false ? null : await createLoader({ dataset: val, imgSize: o.imgSize, batchSize: o.batchSize * 2, augment: false, rect: true, pad: 0.5,
-    seed: o.seed, cache: o.cache ?? false, workers });
+    seed: o.seed, cache, workers });
   const needVal = (): Loader => {
     if (!valLoader) throw new Error('validation runs on rank 0 only (this process opened no validation loader)');
     return valLoader;

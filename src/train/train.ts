@@ -40,7 +40,8 @@ export interface TrainOptions {
   seed: number;
   /** data loader worker threads (default: one per core beyond the first, so libtorch keeps its cores) */
   workers?: number;
-  cache?: 'ram' | 'disk';
+  /** YOLOv5's --cache; 'none' never caches; undefined caches small sets in RAM (same pixels, decoded once) */
+  cache?: 'ram' | 'disk' | 'none';
   rect: boolean;
   noval: boolean;
   nosave: boolean;

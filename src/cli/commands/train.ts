@@ -19,7 +19,7 @@ export function trainOptionsFromFlags(f: TrainFlags): Omit<TrainOptions, 'log' |
   if (!f.resume && !f.weights && !f.cfg) throw new UsageError("give --weights (a .pt or .safetensors to start from) or --cfg (a model yaml to train from scratch); --weights '' with --cfg trains from scratch");
   if (!['SGD', 'Adam', 'AdamW'].includes(f.optimizer)) throw new UsageError(`--optimizer must be SGD, Adam or AdamW, got '${f.optimizer}'`);
   const cache = f.cache === true ? 'ram' : f.cache === false || f.cache === undefined ? undefined : f.cache;
-  if (cache !== undefined && cache !== 'ram' && cache !== 'disk') throw new UsageError(`--cache must be ram or disk, got '${cache}'`);
+  if (cache !== undefined && cache !== 'ram' && cache !== 'disk' && cache !== 'none') throw new UsageError(`--cache must be ram, disk or none, got '${cache}'`);
   if (typeof f.resume === 'boolean' && f.resume) throw new UsageError('--resume needs the path of a last.safetensors checkpoint');
   return {
     weights: f.weights || undefined, cfg: f.cfg || undefined, data: f.data ?? '', hyp: f.hyp, epochs: f.epochs, batchSize: f.batchSize,
@@ -47,7 +47,7 @@ export function addTrainFlags(cmd: Command, project = 'runs/train'): Command {
     .option('--freeze <n...>', 'freeze layers: backbone=10, first3=0 1 2', (v: string, prev: number[] | undefined) => [...(prev ?? []), int('--freeze')(v)])
     .option('--seed <n>', 'global training seed', int('--seed'), 0)
     .option('--workers <n>', 'data loader worker threads (default: cores - 1)', int('--workers'))
-    .option('--cache [where]', 'cache images in "ram" (default) or "disk"')
+    .option('--cache [where]', 'cache images in "ram" (the default when the flag is given) or "disk", or "none"; without the flag, sets under 1 GB (resized) are cached in RAM')
     .option('--rect', 'rectangular training')
     .option('--noval', 'only validate the final epoch')
     .option('--nosave', 'only save the final checkpoint')
