@@ -4,11 +4,14 @@
 import type { Tensor } from '../torch/index.js';
 import type { Optimizer, GroupOptions, OptimizerState } from '../torch/optim/index.js';
 import type { Yolov5Model } from '../model/build.js';
+import type { ParamStore } from '../torch/nn/index.js';
 import { saveCheckpoint, loadCheckpoint, CheckpointError } from '../model/checkpoint.js';
 import type { ModelEMA } from './ema.js';
 
 const RAW = 'train.model/';
 const OPTIM = 'train.optim/';
+/** trainable tensors of an extra loss (distillation adapters), not part of the model */
+const EXTRA = 'train.extra/';
 
 export interface TrainProgress {
   /** the epoch that finished */
@@ -24,11 +27,12 @@ export interface TrainProgress {
 }
 
 export function saveTrainCheckpoint(file: string, model: Yolov5Model, ema: ModelEMA, opt: Optimizer<GroupOptions> | null,
-  progress: TrainProgress, info: Record<string, unknown> = {}): void {
+  progress: TrainProgress, info: Record<string, unknown> = {}, extraParams?: ParamStore): void {
   const extra = new Map<string, Tensor>();
   let optimizer: Omit<OptimizerState, 'tensors'> | undefined;
   if (opt) {
     for (const [k, t] of model.store.stateDict()) extra.set(`${RAW}${k}`, t);
+    for (const [k, t] of extraParams?.stateDict() ?? []) extra.set(`${EXTRA}${k}`, t);
     const s = opt.stateDict();
     for (const [k, t] of s.tensors) extra.set(`${OPTIM}${k}`, t);
     optimizer = { groups: s.groups, scalars: s.scalars };
@@ -41,6 +45,8 @@ export interface ResumeState {
   progress: TrainProgress;
   optimizer: OptimizerState;
   rawWeights: Map<string, Tensor>;
+  /** the extra loss's own parameters (distillation adapters), empty when it had none */
+  extraWeights: Map<string, Tensor>;
   emaModel: Yolov5Model;
   info: Record<string, unknown>;
 }
@@ -55,12 +61,14 @@ export function loadResumeState(file: string): ResumeState {
     throw new CheckpointError(file, 'has no training state to resume (it is a final or stripped checkpoint)');
   }
   const rawWeights = new Map<string, Tensor>();
+  const extraWeights = new Map<string, Tensor>();
   const tensors = new Map<string, Tensor>();
   for (const [k, t] of ck.extra) {
     if (k.startsWith(RAW)) rawWeights.set(k.slice(RAW.length), t);
+    else if (k.startsWith(EXTRA)) extraWeights.set(k.slice(EXTRA.length), t);
     else if (k.startsWith(OPTIM)) tensors.set(k.slice(OPTIM.length), t);
     else t.dispose();
   }
   const { optimizer, ...progress } = train;
-  return { progress, optimizer: { ...optimizer, tensors }, rawWeights, emaModel: ck.model, info: ck.info };
+  return { progress, optimizer: { ...optimizer, tensors }, rawWeights, extraWeights, emaModel: ck.model, info: ck.info };
 }

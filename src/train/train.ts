@@ -3,7 +3,8 @@
 import { writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { liveTensors, manualSeed } from '../torch/index.js';
+import { liveTensors, manualSeed, type Tensor } from '../torch/index.js';
+import type { ParamStore } from '../torch/nn/index.js';
 import { Yolov5Model } from '../model/build.js';
 import { saveCheckpoint } from '../model/checkpoint.js';
 import { makeRunDir } from '../infer/run-dir.js';
@@ -81,6 +82,16 @@ function rssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
+/** Puts the saved adapters (distillation) back; a checkpoint from before they were saved keeps fresh ones, with a warning. */
+function restoreExtraParams(store: ParamStore | undefined, saved: Map<string, Tensor>, file: string): void {
+  if (!store || store.stateDict().size === 0) return;
+  if (saved.size === 0) {
+    console.warn(`WARNING ${file} holds no distillation adapters: they start again from a fresh initialisation`);
+    return;
+  }
+  store.loadStateDict(saved, { strict: true });
+}
+
 export async function train(input: TrainOptions): Promise<TrainResult> {
   const dp = input.group && input.group.size > 1 ? new DataParallel(input.group) : null;
   const main = !dp || dp.isMain;
@@ -122,7 +133,12 @@ export async function train(input: TrainOptions): Promise<TrainResult> {
   log(`optimizer: ${o.optimizer}(lr=${hyp.lr0}) with parameter groups ${optimizer.groups[2]!.params.length} weight(decay=0.0), ${optimizer.groups[1]!.params.length} weight(decay=${decay}), ${optimizer.groups[0]!.params.length} bias`);
   const emaModel = resume ? resume.emaModel : new Yolov5Model(model.spec, model.names);
   const ema = new ModelEMA(resume ? emaModel.store : model.store, emaModel.store, resume?.progress.emaUpdates ?? 0);
-  if (resume) optimizer.loadStateDict(resume.optimizer);
+  if (resume) {
+    optimizer.loadStateDict(resume.optimizer);
+    restoreExtraParams(extraLoss?.parameters, resume.extraWeights, input.resume!);
+    // every loaded tensor has been copied into the model, the adapters or the optimizer
+    for (const t of [...resume.rawWeights.values(), ...resume.extraWeights.values(), ...resume.optimizer.tensors.values()]) t.dispose();
+  }
   const computeLoss = new ComputeLoss(gains, model.nc, anchorsOf(model));
   const trainable = optimizer.groups.flatMap((g) => g.params.map((p) => p.tensor)).filter((t) => t.requiresGrad);
   const results = new ResultsCsv(path.join(runDir, 'results.csv'), [...BASE_COLUMNS, ...(extraLoss?.columns ?? [])]);
@@ -148,7 +164,7 @@ export async function train(input: TrainOptions): Promise<TrainResult> {
     save: (epoch: number, isBest: boolean) => {
       const p = progress(epoch, ctx.bestFitness, ctx.bestEpoch);
       if (main && (!o.nosave || epoch + 1 === o.epochs)) {
-        saveTrainCheckpoint(last, emaModel, ema, optimizer, p, { data: o.data });
+        saveTrainCheckpoint(last, emaModel, ema, optimizer, p, { data: o.data }, extraLoss?.parameters);
         if (isBest) saveCheckpoint(best, emaModel, { info: { data: o.data, epoch, fitness: ctx.bestFitness } });
       }
       if (o.sparsity) log(`sparsity: ${(100 * shareBelow(bnGammas(emaModel), 0.01)).toFixed(1)}% of BN channels have |gamma| < 0.01`);
