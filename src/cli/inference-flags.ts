@@ -2,6 +2,25 @@
 import { Option, type Command } from 'commander';
 import { parseFloatArg, parseIntArg } from './args.js';
 
+/** What commander gives for the shared flags (numbers parsed, lists as strings), plus --weights/--source. */
+export interface RawInferenceOptions {
+  weights: string;
+  source: string;
+  img?: string[];
+  imgsz?: string[];
+  imgSize?: string[];
+  confThres: number;
+  iouThres: number;
+  maxDet: number;
+  classes?: string[];
+  agnosticNms?: boolean;
+  nosave?: boolean;
+  project: string;
+  name: string;
+  existOk?: boolean;
+  device: string;
+}
+
 /** --img (and the hidden --imgsz / --img-size), --conf-thres, --max-det, --agnostic-nms. */
 export function addInferenceFlags(cmd: Command): Command {
   return cmd

@@ -21,6 +21,7 @@ import { autolabel } from '../infer/autolabel.js';
 import { openEngine } from '../infer/engines/index.js';
 import { exportWeightsToOnnx } from '../export/export-file.js';
 import { median } from '../eval/numeric.js';
+import { fitness } from '../eval/metrics.js';
 
 export interface DemoOptions {
   quick: boolean;
@@ -44,11 +45,6 @@ interface Plan {
 function plan(o: DemoOptions): Plan {
   const p = o.quick ? { images: 40, size: 128, img: 128, epochs: 2, tuneEpochs: 1, batch: 8 } : { images: 240, size: 256, img: 256, epochs: 30, tuneEpochs: 8, batch: 16 };
   return { ...p, epochs: o.epochs ?? p.epochs, img: o.img ?? p.img };
-}
-
-/** YOLOv5's fitness: 0.1 mAP@0.5 + 0.9 mAP@0.5:0.95. */
-function fitnessOf(r: StageRow): number {
-  return 0.1 * r.map50 + 0.9 * r.map;
 }
 
 /** Median ms of a batch-1 forward pass on ONNX Runtime at img x img. */
@@ -136,7 +132,7 @@ export async function demo(o: DemoOptions): Promise<string> {
   await addRow('distilled', distilled.best);
   // the smaller model that came out best goes on to detect, export and label
   const [tunedRow, distilledRow] = [rows.find((r) => r.stage === 'fine-tuned')!, rows.find((r) => r.stage === 'distilled')!];
-  const [finalStage, finalWeights] = fitnessOf(distilledRow) >= fitnessOf(tunedRow) ? ['distilled', distilled.best] : ['fine-tuned', tuned.best];
+  const [finalStage, finalWeights] = fitness(distilledRow) >= fitness(tunedRow) ? ['distilled', distilled.best] : ['fine-tuned', tuned.best];
   const sample = path.join(path.dirname(data), 'images');
   const det = await step(`detect with the ${finalStage} model`, () => runDetect({
     weights: finalWeights, source: existsSync(sample) ? sample : data, img: p.img, project: out, name: 'detect', existOk: true, saveTxt: true,

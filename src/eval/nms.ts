@@ -220,6 +220,11 @@ export function nonMaxSuppression(pred: Float32Array, rows: number, no: number, 
   return out;
 }
 
+/** NMS of each image of a row-major [bs, rows, no] array (an engine's output). */
+export function nonMaxSuppressionEach(data: Float32Array, [bs, rows, no]: readonly [number, number, number], opts: NmsOptions = {}): Detections[] {
+  return Array.from({ length: bs }, (_, b) => nonMaxSuppression(data.subarray(b * rows * no, (b + 1) * rows * no), rows, no, opts));
+}
+
 /** NMS for a batch of decoded predictions [bs, anchors, 5 + nc] (any device or float dtype). */
 export function nonMaxSuppressionBatch(pred: Tensor, opts: NmsOptions = {}): Detections[] {
   if (pred.shape.length !== 3) throw new RangeError(`expected predictions [bs, anchors, 5 + nc], got [${pred.shape.join(', ')}]`);
@@ -229,8 +234,7 @@ export function nonMaxSuppressionBatch(pred: Tensor, opts: NmsOptions = {}): Det
   if (t.device !== 'cpu') temps.push((t = t.to('cpu')));
   if (t.dtype !== 'float32') temps.push((t = t.to('float32')));
   try {
-    const data = t.data() as Float32Array;
-    return Array.from({ length: bs }, (_, b) => nonMaxSuppression(data.subarray(b * rows * no, (b + 1) * rows * no), rows, no, opts));
+    return nonMaxSuppressionEach(t.data() as Float32Array, [bs, rows, no], opts);
   } finally {
     for (const x of temps) x.dispose();
   }

@@ -1,11 +1,11 @@
 // Validation as YOLOv5's val.py: batched inference (rect letterboxing), optional val losses, NMS
 // with multi-label at conf 0.001 / IoU 0.6 / max 300, boxes back in original pixels, metrics.
-import { noGrad, scope, tensor } from '../torch/index.js';
+import { noGrad, scope } from '../torch/index.js';
 import { Yolov5Model } from '../model/build.js';
 import type { Engine } from '../infer/engines/index.js';
 import type { Loader, LoaderBatch } from '../data/loader.js';
 import type { ComputeLoss } from '../train/loss.js';
-import { nonMaxSuppressionBatch, type Detections } from './nms.js';
+import { nonMaxSuppressionBatch, nonMaxSuppressionEach, type Detections } from './nms.js';
 import { scaleBoxes } from '../infer/boxes.js';
 import { ConfusionMatrix, MetricsAccumulator, type DetectionMetrics } from './metrics.js';
 
@@ -46,7 +46,7 @@ export async function evaluate(model: Yolov5Model | Engine, loader: Loader, o: V
     const r = await evaluateWith(loader, model.names.length, () => {}, async (images) => {
       const out = await model.run(images.data() as Float32Array, images.shape as [number, number, number, number]);
       const forwardEnd = performance.now();
-      return { forwardEnd, dets: noGrad(() => scope(() => nonMaxSuppressionBatch(tensor(out.pred, { shape: out.dims }), nmsOf(o)))) };
+      return { forwardEnd, dets: nonMaxSuppressionEach(out.pred, out.dims, nmsOf(o)) };
     }, o);
     return r.output;
   }

@@ -2,9 +2,9 @@
 // split (no augmentation), accumulated per conv weight. BatchNorm stays in eval mode so the running
 // statistics saved with the pruned model are the checkpoint's own.
 import { loadSplit } from '../data/dataset.js';
-import { createLoader, type LoaderBatch } from '../data/loader.js';
+import { createLoader } from '../data/loader.js';
 import type { Yolov5Model } from '../model/build.js';
-import type { Tensor } from '../torch/index.js';
+import { noGrad, type Tensor } from '../torch/index.js';
 import { ComputeLoss, scaleLossHyp } from '../train/loss.js';
 import { loadHyp } from '../train/hyp.js';
 import { anchorsOf } from '../train/anchors.js';
@@ -28,23 +28,27 @@ export async function taylorGradientsOnData(model: Yolov5Model, o: TaylorData, l
   const imgSize = o.imgSize ?? 640;
   const loader = await createLoader({ dataset, imgSize, batchSize: o.batchSize ?? 8, augment: false, rect: false, shuffle: true, seed: 0, stride: Math.max(...model.stride, 32) });
   const wanted = Math.min(o.batches ?? 8, loader.length);
-  const batches: LoaderBatch[] = [];
-  try {
-    for await (const b of loader.epoch(0)) {
-      batches.push(b);
-      if (batches.length === wanted) break;
-    }
-  } finally {
-    await loader.close();
-  }
-  log(`taylor: gradients of the YOLOv5 loss over ${batches.length} batches of ${o.data} (train split, ${imgSize} px)`);
+  log(`taylor: gradients of the YOLOv5 loss over ${wanted} batches of ${o.data} (train split, ${imgSize} px)`);
   const computeLoss = new ComputeLoss(scaleLossHyp(loadHyp(), model.stride.length, model.nc, imgSize), model.nc, anchorsOf(model));
   const wasTraining = model.training;
   model.eval();
+  // one batch in memory at a time: per-batch gradients summed, as backward() would accumulate them
+  let total: Map<string, Tensor> | null = null;
+  let done = 0;
   try {
-    return taylorGradients(model, (m, i) => computeLoss.compute(m.forward(batches[i]!.images).raw, batches[i]!.targets).loss, batches.length);
+    for await (const b of loader.epoch(0)) {
+      try {
+        const g = taylorGradients(model, (m) => computeLoss.compute(m.forward(b.images).raw, b.targets).loss, 1);
+        if (!total) total = g;
+        else noGrad(() => { for (const [name, t] of g) { total!.get(name)!.add_(t); t.dispose(); } });
+      } finally {
+        b.images.dispose();
+      }
+      if (++done === wanted) break;
+    }
   } finally {
     model.train(wasTraining);
-    for (const b of batches) b.images.dispose();
+    await loader.close();
   }
+  return total ?? new Map();
 }

@@ -2,23 +2,18 @@
 // share that has gone to (almost) zero, and bn_gamma.png, the distribution before and after training
 // (the histogram network-slimming users read to choose a pruning ratio for `prune --method bn`).
 import path from 'node:path';
-import { noGrad } from '../torch/index.js';
+import { cat, noGrad, scope } from '../torch/index.js';
 import type { Yolov5Model } from '../model/build.js';
 import { plotSmallMultiples } from '../eval/plot-series.js';
 
 /** |gamma| of every BatchNorm of the model, concatenated in module order. */
 export function bnGammas(model: Yolov5Model): Float32Array {
-  const parts: Float32Array[] = [];
-  noGrad(() => {
-    for (const [name, p] of model.store.params) if (name.endsWith('.bn.weight')) parts.push(Float32Array.from(p.data() as Float32Array, Math.abs));
-  });
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  const gammas = [...model.store.params].filter(([name]) => name.endsWith('.bn.weight')).map(([, p]) => p);
+  if (gammas.length === 0) return new Float32Array(0);
+  let out: Float32Array | undefined;
+  // scope() returns nothing here: it would walk a returned typed array element by element
+  noGrad(() => scope(() => { out = cat(gammas.map((g) => g.abs())).data() as Float32Array; }));
+  return out!;
 }
 
 /** Fraction of the values below `threshold`. */

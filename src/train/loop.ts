@@ -2,6 +2,7 @@
 // gradient accumulation to a nominal batch of 64 with clipping, EMA, per-epoch validation,
 // results.csv, last/best checkpoints, early stopping, NaN guard and Ctrl-C.
 import { noGrad, scope, type Tensor } from '../torch/index.js';
+import { fitness } from '../eval/metrics.js';
 import type { Optimizer, GroupOptions } from '../torch/optim/index.js';
 import type { ParamStore } from '../torch/nn/index.js';
 import type { Yolov5Model } from '../model/build.js';
@@ -84,10 +85,6 @@ export class NonFiniteLossError extends Error {
 
 export class InterruptedError extends Error {
   override name = 'InterruptedError';
-}
-
-export function fitness(v: { map50: number; map: number }): number {
-  return 0.1 * v.map50 + 0.9 * v.map;
 }
 
 function setGroups(opt: Optimizer<GroupOptions>, lrs: number[], momentum?: number[]): void {

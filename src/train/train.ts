@@ -83,10 +83,10 @@ function rssMb(): number {
 }
 
 /** Puts the saved adapters (distillation) back; a checkpoint from before they were saved keeps fresh ones, with a warning. */
-function restoreExtraParams(store: ParamStore | undefined, saved: Map<string, Tensor>, file: string): void {
+function restoreExtraParams(store: ParamStore | undefined, saved: Map<string, Tensor>, file: string, log: (line: string) => void): void {
   if (!store || store.stateDict().size === 0) return;
   if (saved.size === 0) {
-    console.warn(`WARNING ${file} holds no distillation adapters: they start again from a fresh initialisation`);
+    log(`WARNING ${file} holds no distillation adapters: they start again from a fresh initialisation`);
     return;
   }
   store.loadStateDict(saved, { strict: true });
@@ -135,7 +135,7 @@ export async function train(input: TrainOptions): Promise<TrainResult> {
   const ema = new ModelEMA(resume ? emaModel.store : model.store, emaModel.store, resume?.progress.emaUpdates ?? 0);
   if (resume) {
     optimizer.loadStateDict(resume.optimizer);
-    restoreExtraParams(extraLoss?.parameters, resume.extraWeights, input.resume!);
+    restoreExtraParams(extraLoss?.parameters, resume.extraWeights, input.resume!, log);
     // every loaded tensor has been copied into the model, the adapters or the optimizer
     for (const t of [...resume.rawWeights.values(), ...resume.extraWeights.values(), ...resume.optimizer.tensors.values()]) t.dispose();
   }

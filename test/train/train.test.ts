@@ -65,7 +65,7 @@ test('--sparsity: BN scales shrink faster than without, the share near zero is l
     model.dispose();
     return g.reduce((a, b) => a + b, 0) / g.length;
   };
-  const plain = await train(options(data, project, { name: 'plain', epochs: 2 }));
+  const plain = await train(options(data, project, { name: 'plain', epochs: 2, noplots: false }));
   const sparse = await train(options(data, project, { name: 'sparse', epochs: 2, sparsity: 1e-2, noplots: false, log: (s) => lines.push(s) }));
   assert.ok(meanGamma(sparse.last) < meanGamma(plain.last), 'the L1 pull lowers |gamma|');
   assert.equal(lines.filter((l) => /^sparsity: \d+\.\d% of BN channels have \|gamma\| < 0\.01$/.test(l)).length, 2);

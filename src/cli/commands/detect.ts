@@ -1,29 +1,14 @@
 // `yolotrim detect`: YOLOv5's detect.py flags and defaults over src/infer/detect.ts.
 import type { Command } from 'commander';
-import { addInferenceFlags, addRunFlags } from '../inference-flags.js';
+import { addInferenceFlags, addRunFlags, type RawInferenceOptions } from '../inference-flags.js';
 import { UsageError } from '../errors.js';
 import { parseFloatArg, parseIntArg } from '../args.js';
 import type { DetectOptions } from '../../infer/detect.js';
 
 /** The options as commander gives them (numbers already parsed, lists as strings). */
-export interface RawDetectOptions {
-  weights: string;
-  source: string;
-  img?: string[];
-  imgsz?: string[];
-  imgSize?: string[];
-  confThres: number;
-  iouThres: number;
-  maxDet: number;
-  classes?: string[];
-  agnosticNms?: boolean;
+export interface RawDetectOptions extends RawInferenceOptions {
   saveTxt?: boolean;
   saveConf?: boolean;
-  nosave?: boolean;
-  project: string;
-  name: string;
-  existOk?: boolean;
-  device: string;
   lineThickness: number;
   hideLabels?: boolean;
   hideConf?: boolean;

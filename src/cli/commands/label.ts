@@ -1,32 +1,17 @@
 // `yolotrim label`: auto-label images as Pascal VOC xml with a YOLOv5 model (src/infer/autolabel.ts).
 import type { Command } from 'commander';
-import { addInferenceFlags, addRunFlags } from '../inference-flags.js';
+import { addInferenceFlags, addRunFlags, type RawInferenceOptions } from '../inference-flags.js';
 import cliProgress from 'cli-progress';
 import { UsageError } from '../errors.js';
 import { parseFloatArg, parseIntArg } from '../args.js';
 import type { AutolabelOptions, Shard } from '../../infer/autolabel.js';
 
 /** The options as commander gives them (numbers already parsed, lists as strings). */
-export interface RawLabelOptions {
-  weights: string;
-  source: string;
+export interface RawLabelOptions extends RawInferenceOptions {
   out: string;
-  img?: string[];
-  imgsz?: string[];
-  imgSize?: string[];
-  confThres: number;
-  iouThres: number;
-  maxDet: number;
-  classes?: string[];
-  agnosticNms?: boolean;
   overwrite?: boolean;
   merge?: boolean;
   shard?: string;
-  nosave?: boolean;
-  project: string;
-  name: string;
-  existOk?: boolean;
-  device: string;
 }
 
 /** `i/n` with 0 <= i < n. */
