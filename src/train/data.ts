@@ -71,12 +71,8 @@ export async function openTrainData(o: DataOptions, hyp: Hyp, log: (s: string) =
   const val = await loadSplitOf(data, 'val');
   describe('train', train, log);
   describe('val', val, log);
-  // Split the cores between the loader workers and libtorch (2 OpenMP threads next to a busy worker
-  // run ~10x slower on 2 cores); --workers overrides the split.
-  const budget = threadBudget();
-  const cores = budget.workers + budget.torchThreads;
-  const workers = o.workers ?? budget.workers;
-  const torchThreads = Math.max(1, cores - workers);
+  const budget = threadBudget(undefined, o.workers);
+  const { workers, torchThreads } = budget;
   setNumThreads(torchThreads);
   sharp.concurrency(budget.sharpConcurrency);
   log(`threads: ${workers} data loader worker(s), ${torchThreads} libtorch thread(s)`);

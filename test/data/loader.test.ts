@@ -171,8 +171,10 @@ test('starting an epoch stops the unfinished one, which then fails with a reason
   }
 });
 
-test('thread budget: 2 cores → 1 worker + 1 libtorch thread; 1 core → inline', () => {
-  assert.deepEqual(threadBudget(2), { workers: 1, torchThreads: 1, sharpConcurrency: 1 });
+test('thread budget: 2 cores → 1 worker + 2 libtorch threads; 1 core → inline; --workers overrides', () => {
+  assert.deepEqual(threadBudget(2), { workers: 1, torchThreads: 2, sharpConcurrency: 1 });
+  assert.deepEqual(threadBudget(2, 0), { workers: 0, torchThreads: 2, sharpConcurrency: 1 });
+  assert.deepEqual(threadBudget(16, 8), { workers: 8, torchThreads: 8, sharpConcurrency: 1 });
   assert.deepEqual(threadBudget(1), { workers: 0, torchThreads: 1, sharpConcurrency: 1 });
   assert.deepEqual(threadBudget(16), { workers: 4, torchThreads: 12, sharpConcurrency: 1 });
 });
