@@ -23,8 +23,17 @@ export function loadSize(h0: number, w0: number, imgSize: number): [number, numb
   return [Math.max(1, Math.ceil(h0 * r - 1e-9)), Math.max(1, Math.ceil(w0 * r - 1e-9))];
 }
 
+/**
+ * How an image is shrunk to imgSize. `area`: anti-aliased (libvips' linear reduce after JPEG
+ * shrink-on-load; close to cv2's INTER_AREA, which YOLOv5 uses for validation images). `linear`:
+ * bilinear sampling of the full-size image without anti-aliasing, cv2's INTER_LINEAR, which YOLOv5
+ * uses for training images (augment) — slower, as the whole picture is decoded. Enlarging is bilinear
+ * in both (as YOLOv5).
+ */
+export type Interpolation = 'area' | 'linear';
+
 /** Decodes `file` (a path or the file's bytes) and resizes it for training at imgSize. */
-export async function decodeImage(file: string | Buffer, imgSize: number, name = typeof file === 'string' ? file : 'image'): Promise<LoadedImage> {
+export async function decodeImage(file: string | Buffer, imgSize: number, name = typeof file === 'string' ? file : 'image', interpolation: Interpolation = 'area'): Promise<LoadedImage> {
   try {
     const meta = await sharp(file).metadata();
     const w0 = meta.autoOrient?.width ?? meta.width;
@@ -33,7 +42,7 @@ export async function decodeImage(file: string | Buffer, imgSize: number, name =
     const [h, w] = loadSize(h0, w0, imgSize);
     // Shrinking is libvips' (shrink-on-load for JPEG: fast). Enlarging is ours: libvips' upsampling
     // shifts the picture by up to half an output pixel, which labels would not follow.
-    const shrink = h < h0 || w < w0;
+    const shrink = (h < h0 || w < w0) && interpolation === 'area';
     let pipeline = sharp(file, { failOn: 'none' }).autoOrient().removeAlpha().toColourspace('srgb');
     if (shrink) pipeline = pipeline.resize(w, h, { fit: 'fill', kernel: 'linear' });
     const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });

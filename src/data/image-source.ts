@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeImage, loadSize, type LoadedImage } from './decode.js';
+import { decodeImage, loadSize, type Interpolation, type LoadedImage } from './decode.js';
 import { DatasetError } from './errors.js';
 import { mapPool } from './pool.js';
 
@@ -19,10 +19,16 @@ export interface RamEntry {
   original: [number, number];
 }
 
+interface SourceBase {
+  files: string[];
+  imgSize: number;
+  interpolation: Interpolation;
+}
+
 export type ImageSourceSpec =
-  | { mode: 'decode'; files: string[]; imgSize: number }
-  | { mode: 'ram'; files: string[]; imgSize: number; entries: RamEntry[] }
-  | { mode: 'disk'; files: string[]; imgSize: number; paths: string[] };
+  | (SourceBase & { mode: 'decode' })
+  | (SourceBase & { mode: 'ram'; entries: RamEntry[] })
+  | (SourceBase & { mode: 'disk'; paths: string[] });
 
 export type ImageSource = (index: number) => Promise<LoadedImage>;
 
@@ -45,13 +51,13 @@ export function openImageSource(spec: ImageSourceSpec, maxDecodes = 1): ImageSou
   if (spec.mode === 'disk') {
     return async (i) => {
       check(i);
-      return readCacheFile(spec.paths[i]!, spec.files[i]!, spec.imgSize);
+      return readCacheFile(spec.paths[i]!, spec.files[i]!, spec.imgSize, spec.interpolation);
     };
   }
   const slots = limiter(maxDecodes);
   return (i) => {
     check(i);
-    return slots(() => decodeImage(spec.files[i]!, spec.imgSize));
+    return slots(() => decodeImage(spec.files[i]!, spec.imgSize, spec.files[i]!, spec.interpolation));
   };
 }
 
@@ -77,6 +83,8 @@ export interface BuildCacheOptions {
   /** decodes at once (sharp threads); default 2 */
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
+  /** how images are shrunk (decode.ts); default area */
+  interpolation?: Interpolation;
   /** per image [height, width] as shown: for ram, the memory needed is checked before decoding */
   shapes?: readonly [number, number][];
 }
@@ -104,7 +112,9 @@ export function autoCacheMode(shapes: readonly [number, number][], imgSize: numb
 
 /** Decodes every image once into the cache (disk: only those not cached yet) and describes the result. */
 export async function buildImageSource(files: string[], imgSize: number, mode: CacheMode | 'decode', o: BuildCacheOptions = {}): Promise<ImageSourceSpec> {
-  if (mode === 'decode') return { mode, files, imgSize };
+  const interpolation = o.interpolation ?? 'area';
+  const decode = (f: string) => decodeImage(f, imgSize, f, interpolation);
+  if (mode === 'decode') return { mode, files, imgSize, interpolation };
   let done = 0;
   const tick = () => o.onProgress?.(++done, files.length);
   if (mode === 'ram') {
@@ -114,13 +124,13 @@ export async function buildImageSource(files: string[], imgSize: number, mode: C
       throw new DatasetError(`--cache ram needs ${gb(need)} GB for ${files.length} images at ${imgSize} px, but ${gb(os.freemem())} GB are free; use --cache disk or no cache`);
     }
     const entries = await mapPool(files, o.concurrency ?? 2, async (f) => {
-      const { image, original } = await decodeImage(f, imgSize);
+      const { image, original } = await decode(f);
       const buffer = new SharedArrayBuffer(image.data.length);
       new Uint8Array(buffer).set(image.data);
       tick();
       return { buffer, width: image.width, height: image.height, original };
     });
-    return { mode, files, imgSize, entries };
+    return { mode, files, imgSize, interpolation, entries };
   }
   const dir = o.dir ?? path.join(commonFolder(files), '.yolotrim-cache');
   try {
@@ -129,12 +139,12 @@ export async function buildImageSource(files: string[], imgSize: number, mode: C
     throw new DatasetError(`cannot make the disk cache folder ${dir} (${(e as NodeJS.ErrnoException).code}); give another folder (cacheDir)`);
   }
   const paths = await mapPool(files, o.concurrency ?? 2, async (f) => {
-    const p = path.join(dir, `${await cacheKey(f, imgSize)}.rgb`);
-    if (!(await stat(p).catch(() => undefined))) await writeCacheFile(p, await decodeImage(f, imgSize));
+    const p = path.join(dir, `${await cacheKey(f, imgSize, interpolation)}.rgb`);
+    if (!(await stat(p).catch(() => undefined))) await writeCacheFile(p, await decode(f));
     tick();
     return p;
   });
-  return { mode, files, imgSize, paths };
+  return { mode, files, imgSize, interpolation, paths };
 }
 
 /** The longest folder that holds every file. */
@@ -148,9 +158,10 @@ export function commonFolder(files: readonly string[]): string {
 }
 
 /** The file's identity (path, size, modification time) and the image size: a changed image gets a new key. */
-async function cacheKey(file: string, imgSize: number): Promise<string> {
+async function cacheKey(file: string, imgSize: number, interpolation: Interpolation): Promise<string> {
   const st = await stat(file);
-  return createHash('sha1').update(`${path.resolve(file)}\0${st.size}\0${st.mtimeMs}\0${imgSize}`).digest('hex');
+  const how = interpolation === 'area' ? '' : `\0${interpolation}`; // area keeps the keys of earlier caches
+  return createHash('sha1').update(`${path.resolve(file)}\0${st.size}\0${st.mtimeMs}\0${imgSize}${how}`).digest('hex');
 }
 
 const MAGIC = 0x31435459; // "YTC1"
@@ -164,7 +175,7 @@ async function writeCacheFile(p: string, li: LoadedImage): Promise<void> {
   await rename(tmp, p); // readers never see half a file
 }
 
-async function readCacheFile(p: string, source: string, imgSize: number): Promise<LoadedImage> {
+async function readCacheFile(p: string, source: string, imgSize: number, interpolation: Interpolation): Promise<LoadedImage> {
   const buf = await readFile(p).catch(() => undefined);
   if (buf && buf.length >= HEADER && buf.readUInt32LE(0) === MAGIC) {
     const [width, height, h0, w0] = [4, 8, 12, 16].map((k) => buf.readUInt32LE(k)) as [number, number, number, number];
@@ -172,5 +183,5 @@ async function readCacheFile(p: string, source: string, imgSize: number): Promis
       return { image: { data: new Uint8Array(buf.buffer, buf.byteOffset + HEADER, width * height * 3), width, height }, original: [h0, w0] };
     }
   }
-  return decodeImage(source, imgSize); // missing or damaged cache file: the image itself still works
+  return decodeImage(source, imgSize, source, interpolation); // missing or damaged cache file: the image itself still works
 }

@@ -8,6 +8,7 @@ import type { Targets } from '../train/targets.js';
 import { augmentHypFrom, type AugmentHyp } from './augment/hyp.js';
 import type { LoadedDataset } from './dataset.js';
 import { buildImageSource, type CacheMode } from './image-source.js';
+import type { Interpolation } from './decode.js';
 import { rectBatches, type RectPlan } from './rect.js';
 import { threadBudget } from './threads.js';
 import { mixSeed, Rng } from './rng.js';
@@ -33,6 +34,11 @@ export interface LoaderOptions {
   shuffle?: boolean;
   seed?: number;
   cache?: CacheMode | false;
+  /**
+   * how images are shrunk to imgSize (decode.ts): default `linear` with augment, `area` without, as
+   * YOLOv5's load_image chooses
+   */
+  interpolation?: Interpolation;
   /** disk cache folder (default: `.yolotrim-cache` in the images' common folder) */
   cacheDir?: string;
   /** worker threads making samples; 0 makes them on the main thread; default defaultWorkers() */
@@ -122,7 +128,7 @@ export async function createLoader(o: LoaderOptions): Promise<Loader> {
   // part of the whole batch b and takes its shape
   const plan = rect ? rectBatches(ds.shapes, o.batchSize * world, o.imgSize, o.stride ?? 32, o.pad ?? (augment ? 0 : 0.5)) : null;
   const source = await buildImageSource(ds.images, o.imgSize, o.cache || 'decode', {
-    dir: o.cacheDir, concurrency: Math.max(2, sharp.concurrency()), shapes: ds.shapes,
+    dir: o.cacheDir, concurrency: Math.max(2, sharp.concurrency()), shapes: ds.shapes, interpolation: o.interpolation ?? (augment ? 'linear' : 'area'),
   });
   const runners = await createRunners(
     { source, labels: ds.labels, config: { imgSize: o.imgSize, augment, rect, hyp }, concurrency: o.perWorker ?? 1, decodes: o.decodesPerWorker ?? 1 },

@@ -136,6 +136,18 @@ test('cache ram and disk give the bytes of decoding each time', async () => {
   assert.ok(Buffer.concat((await collect({ ...o, cache: 'disk', cacheDir, workers: 1 })).bytes).equals(plain), 'disk, read back in a worker');
 });
 
+test('interpolation: augment shrinks as INTER_LINEAR, validation anti-aliased; a disk cache keeps both apart', async () => {
+  const o = { imgSize: 96, seed: 3 };
+  const area = Buffer.concat((await collect(o)).bytes);
+  const linear = Buffer.concat((await collect({ ...o, interpolation: 'linear' })).bytes);
+  assert.ok(!area.equals(linear), 'the two shrinks give other pixels');
+  const cacheDir = path.join(root, 'cache-interp');
+  assert.ok(Buffer.concat((await collect({ ...o, interpolation: 'linear', cache: 'disk', cacheDir })).bytes).equals(linear), 'linear through the disk cache');
+  assert.ok(Buffer.concat((await collect({ ...o, cache: 'disk', cacheDir })).bytes).equals(area), 'area is not served the linear files');
+  const augmented = { ...o, augment: true, hyp: NO_COLOUR };
+  assert.ok(Buffer.concat((await collect(augmented)).bytes).equals(Buffer.concat((await collect({ ...augmented, interpolation: 'linear' })).bytes)), 'augment defaults to linear');
+});
+
 test('an epoch left early stops its work; the next epoch runs; no tensor leaks', async () => {
   const live = T.liveTensors();
   const loader = await createLoader({ dataset: ds, imgSize: 64, batchSize: 2, augment: true, workers: 1 });
