@@ -47,7 +47,8 @@ const INPUT_ERRORS = new Set([
 export function describeError(e: unknown): { message: string; exitCode: number; showStack: boolean } {
   if (e instanceof UserError) return { message: e.message, exitCode: e.exitCode, showStack: false };
   if (e instanceof Error && INPUT_ERRORS.has(e.name)) {
-    return { message: e.message, exitCode: 1, showStack: Boolean(process.env.YOLOTRIM_DEBUG) };
+    // Ctrl-C during training: the shell's code for a SIGINT ending (128 + 2)
+    return { message: e.message, exitCode: e.name === 'InterruptedError' ? 130 : 1, showStack: Boolean(process.env.YOLOTRIM_DEBUG) };
   }
   const message = e instanceof Error ? e.message : String(e);
   return { message: `internal error: ${message}`, exitCode: 1, showStack: true };

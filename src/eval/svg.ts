@@ -111,6 +111,7 @@ export interface AxesOptions {
   title?: string;
   grid?: boolean;
   fontSize?: number;
+  /** about this many ticks; 0: none */
   xTicks?: number;
   yTicks?: number;
 }
@@ -120,13 +121,13 @@ export function axes(frame: Rect, sx: Scale, sy: Scale, options: AxesOptions = {
   const fs = options.fontSize ?? 12;
   const out: string[] = [];
   const bottom = frame.y + frame.h;
-  for (const t of niceTicks(sx.domain[0], sx.domain[1], options.xTicks ?? 5)) {
+  for (const t of options.xTicks === 0 ? [] : niceTicks(sx.domain[0], sx.domain[1], options.xTicks ?? 5)) {
     const x = sx(t);
     if (options.grid) out.push(`<line x1="${num(x)}" y1="${num(frame.y)}" x2="${num(x)}" y2="${num(bottom)}" stroke="#ddd"/>`);
     out.push(`<line x1="${num(x)}" y1="${num(bottom)}" x2="${num(x)}" y2="${num(bottom + 4)}" stroke="#000"/>`);
     out.push(text(x, bottom + 6 + fs, tickText(t), { size: fs - 1, anchor: 'middle' }));
   }
-  for (const t of niceTicks(sy.domain[0], sy.domain[1], options.yTicks ?? 5)) {
+  for (const t of options.yTicks === 0 ? [] : niceTicks(sy.domain[0], sy.domain[1], options.yTicks ?? 5)) {
     const y = sy(t);
     if (options.grid) out.push(`<line x1="${num(frame.x)}" y1="${num(y)}" x2="${num(frame.x + frame.w)}" y2="${num(y)}" stroke="#ddd"/>`);
     out.push(`<line x1="${num(frame.x - 4)}" y1="${num(y)}" x2="${num(frame.x)}" y2="${num(y)}" stroke="#000"/>`);
@@ -171,9 +172,10 @@ export function svgDocument(width: number, height: number, body: string): string
   ].join('\n');
 }
 
-/** Renders an SVG string to a PNG file at `scale` x its size (creating the folder); returns the path. */
+/** Renders an SVG string to a PNG (or, named .jpg, a JPEG) file at `scale` x its size (creating the folder); returns the path. */
 export async function renderPng(svg: string, file: string, scale = 2): Promise<string> {
   await mkdir(path.dirname(file), { recursive: true });
-  await sharp(Buffer.from(svg), { density: 72 * scale }).png().toFile(file);
+  const image = sharp(Buffer.from(svg), { density: 72 * scale });
+  await (/\.jpe?g$/i.test(file) ? image.jpeg({ quality: 90 }) : image.png()).toFile(file);
   return file;
 }

@@ -170,6 +170,9 @@ export async function runEpochs(ctx: LoopContext): Promise<{ lastEpoch: number; 
       batch.images.dispose();
       i++;
       ctx.progress?.(epoch, i, nb, sums.map((v) => v / i), batch.targets.count, size);
+      // Samples made inline from cached images never wait on I/O, so without this the event loop
+      // would not deliver Ctrl-C (or timers) until the run ended.
+      await new Promise((resolve) => setImmediate(resolve));
       if (ctx.shouldStop()) throw new InterruptedError(`interrupted in epoch ${epoch}`);
     }
     const lrs = ctx.optimizer.groups.map((g) => g.options.lr);

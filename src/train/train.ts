@@ -15,6 +15,7 @@ import { makeOptimizer, type OptimizerName } from './param-groups.js';
 import { cosineLr, linearLr } from './lr.js';
 import { runEpochs, InterruptedError, type Batch, type ExtraLoss, type ValResult } from './loop.js';
 import { plotResults, plotTrainBatch } from './plots.js';
+import { plotLabels } from './plot-labels.js';
 import { addBnL1Subgradient } from '../prune/sparsity.js';
 import { bnGammas, plotBnGammas, shareBelow } from './bn-gamma.js';
 import { ResultsCsv, BASE_COLUMNS } from './results.js';
@@ -120,6 +121,7 @@ export async function train(input: TrainOptions): Promise<TrainResult> {
   const gs = Math.max(...model.stride, 32);
   if (o.imgSize % gs) log(`WARNING --img-size ${o.imgSize} must be multiple of max stride ${gs}`);
   if (!o.noautoanchor && !resume) checkAnchors(model, data.train, o.imgSize, hyp.anchor_t, log);
+  if (main && !o.noplots && !resume) await plotLabels(data.train.labels, data.names, runDir);
   const nbs = 64;
   const accumulate = Math.max(Math.round(nbs / o.batchSize), 1);
   const decay = hyp.weight_decay * o.batchSize * accumulate / nbs;

@@ -30,6 +30,7 @@ test('train from scratch writes results.csv, best and last; an interrupted run r
   const full = await train(options(data, project, { name: 'full' }));
   assert.equal(full.epochs, 3);
   assert.ok(existsSync(full.best) && existsSync(full.last));
+  assert.ok(!existsSync(path.join(full.runDir, 'labels.jpg')), 'no plots with noplots');
   const fullCsv = ResultsCsv.read(path.join(full.runDir, 'results.csv'));
   assert.equal(fullCsv.rows.length, 3);
   assert.equal(liveTensors(), before, 'no tensors leak across a whole run');
@@ -71,6 +72,7 @@ test('--sparsity: BN scales shrink faster than without, the share near zero is l
   assert.equal(lines.filter((l) => /^sparsity: \d+\.\d% of BN channels have \|gamma\| < 0\.01$/.test(l)).length, 2);
   assert.ok(existsSync(path.join(sparse.runDir, 'bn_gamma.png')));
   assert.ok(!existsSync(path.join(plain.runDir, 'bn_gamma.png')));
+  for (const f of ['labels.jpg', 'results.png', 'train_batch0.jpg']) assert.ok(existsSync(path.join(plain.runDir, f)), `${f} with plots on`);
 });
 
 test('BN gamma statistics: histogram bins and the share below a threshold', () => {
