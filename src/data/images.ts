@@ -70,6 +70,25 @@ export class ImageReadError extends Error {
  * which finds truncated and corrupt files that a header read misses.
  */
 export async function probeImage(file: string, options: { decode?: boolean } = {}): Promise<ImageInfo> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (attempt === 1 ? readImage(file, options) : alone(() => readImage(file, options)));
+    } catch (e) {
+      // libvips keeps one error buffer for the process: when two reads fail at once, one can find it
+      // already cleared by the other and sharp says only "Unknown error". Retried one at a time.
+      if (!(e instanceof ImageReadError && /^unknown error$/i.test(e.message)) || attempt === 3) throw e;
+    }
+  }
+}
+
+let retries: Promise<unknown> = Promise.resolve();
+function alone<R>(fn: () => Promise<R>): Promise<R> {
+  const run = retries.then(fn, fn);
+  retries = run.catch(() => undefined);
+  return run;
+}
+
+async function readImage(file: string, options: { decode?: boolean }): Promise<ImageInfo> {
   try {
     const meta = await sharp(file, { failOn: 'error' }).metadata();
     const width = meta.autoOrient?.width ?? meta.width;
