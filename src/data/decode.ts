@@ -40,8 +40,9 @@ export async function decodeImage(file: string | Buffer, imgSize: number, name =
     const h0 = meta.autoOrient?.height ?? meta.height;
     if (!w0 || !h0) throw new Error('no image size in the file');
     const [h, w] = loadSize(h0, w0, imgSize);
-    // Shrinking is libvips' (shrink-on-load for JPEG: fast). Enlarging is ours: libvips' upsampling
-    // shifts the picture by up to half an output pixel, which labels would not follow.
+    // An `area` shrink is libvips' (shrink-on-load for JPEG: fast). A `linear` shrink and enlarging
+    // are ours (bilinear at cv2's pixel centres): libvips' upsampling shifts the picture by up to half
+    // an output pixel, which labels would not follow.
     const shrink = (h < h0 || w < w0) && interpolation === 'area';
     let pipeline = sharp(file, { failOn: 'none' }).autoOrient().removeAlpha().toColourspace('srgb');
     if (shrink) pipeline = pipeline.resize(w, h, { fit: 'fill', kernel: 'linear' });
