@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { parseFloatArg, parseIntArg } from './args.js';
 import { UsageError, UserError } from './errors.js';
-import { LaunchConfigError, planLaunch, timeoutSeconds, type Plan } from '../dist/launch-config.js';
+import { LaunchConfigError, perProcessBatch, planLaunch, timeoutSeconds } from '../dist/launch-config.js';
 import type { ProcessGroup } from '../dist/group.js';
 
 export interface DistFlags {
@@ -30,9 +30,10 @@ export function addDistFlags(cmd: Command): Command {
     .option('--sync-bn', 'data parallel: SyncBatchNorm, BatchNorm statistics over the whole batch of all ranks');
 }
 
-function plan(f: DistFlags): Plan {
+/** A bad flag or environment is a usage error (exit 2). */
+function usage<R>(fn: () => R): R {
   try {
-    return planLaunch(f, process.env);
+    return fn();
   } catch (e) {
     if (e instanceof LaunchConfigError) throw new UsageError(e.message);
     throw e;
@@ -51,7 +52,7 @@ const CLI_SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 
 /** --batch-size is the total over the group: each of the processes gets an equal share (YOLOv5's rule). */
 export function checkBatchSplit(batchSize: number, world: number): void {
-  if (batchSize % world) throw new UsageError(`--batch-size ${batchSize} must be a multiple of the number of processes (${world})`);
+  usage(() => perProcessBatch(batchSize, world));
 }
 
 /**
@@ -61,7 +62,7 @@ export function checkBatchSplit(batchSize: number, world: number): void {
  * refuses a world size before anything starts.
  */
 export async function runDataParallel(f: DistFlags, argv: readonly string[], check: (world: number) => void, body: (group?: ProcessGroup) => Promise<void>): Promise<void> {
-  const p = plan(f);
+  const p = usage(() => planLaunch(f, process.env));
   const timeoutS = timeoutSeconds(f.distTimeout);
   if (p.kind === 'single') {
     if (f.syncBn) process.stderr.write('yolotrim: WARNING --sync-bn only applies to several processes (--nproc-per-node, or RANK/WORLD_SIZE)\n');

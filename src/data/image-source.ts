@@ -57,7 +57,7 @@ export function openImageSource(spec: ImageSourceSpec, maxDecodes = 1): ImageSou
   const slots = limiter(maxDecodes);
   return (i) => {
     check(i);
-    return slots(() => decodeImage(spec.files[i]!, spec.imgSize, spec.files[i]!, spec.interpolation));
+    return slots(() => decodeImage(spec.files[i]!, spec.imgSize, { interpolation: spec.interpolation }));
   };
 }
 
@@ -113,7 +113,7 @@ export function autoCacheMode(shapes: readonly [number, number][], imgSize: numb
 /** Decodes every image once into the cache (disk: only those not cached yet) and describes the result. */
 export async function buildImageSource(files: string[], imgSize: number, mode: CacheMode | 'decode', o: BuildCacheOptions = {}): Promise<ImageSourceSpec> {
   const interpolation = o.interpolation ?? 'area';
-  const decode = (f: string) => decodeImage(f, imgSize, f, interpolation);
+  const decode = (f: string) => decodeImage(f, imgSize, { interpolation });
   if (mode === 'decode') return { mode, files, imgSize, interpolation };
   let done = 0;
   const tick = () => o.onProgress?.(++done, files.length);
@@ -183,5 +183,5 @@ async function readCacheFile(p: string, source: string, imgSize: number, interpo
       return { image: { data: new Uint8Array(buf.buffer, buf.byteOffset + HEADER, width * height * 3), width, height }, original: [h0, w0] };
     }
   }
-  return decodeImage(source, imgSize, source, interpolation); // missing or damaged cache file: the image itself still works
+  return decodeImage(source, imgSize, { interpolation }); // missing or damaged cache file: the image itself still works
 }

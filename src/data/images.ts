@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { withSharpMessage } from './sharp-retry.js';
 
 /** YOLOv5's image extensions that sharp can read, plus gif and avif. Compared lowercase. */
 export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'png', 'webp', 'tif', 'tiff', 'gif', 'avif', 'bmp', 'mpo'];
@@ -70,31 +71,12 @@ export class ImageReadError extends Error {
  * which finds truncated and corrupt files that a header read misses.
  */
 export async function probeImage(file: string, options: { decode?: boolean } = {}): Promise<ImageInfo> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await (attempt === 1 ? readImage(file, options) : alone(() => readImage(file, options)));
-    } catch (e) {
-      // libvips keeps one error buffer for the process: when two reads fail at once, one can find it
-      // already cleared by the other and sharp says only "Unknown error". Retried one at a time.
-      if (!(e instanceof ImageReadError && /^unknown error$/i.test(e.message)) || attempt === 3) throw e;
-    }
-  }
-}
-
-let retries: Promise<unknown> = Promise.resolve();
-function alone<R>(fn: () => Promise<R>): Promise<R> {
-  const run = retries.then(fn, fn);
-  retries = run.catch(() => undefined);
-  return run;
-}
-
-async function readImage(file: string, options: { decode?: boolean }): Promise<ImageInfo> {
   try {
-    const meta = await sharp(file, { failOn: 'error' }).metadata();
+    const meta = await withSharpMessage(() => sharp(file, { failOn: 'error' }).metadata());
     const width = meta.autoOrient?.width ?? meta.width;
     const height = meta.autoOrient?.height ?? meta.height;
     if (!width || !height) throw new ImageReadError('no image size in the file');
-    if (options.decode) await sharp(file, { failOn: 'error' }).resize(8, 8, { fit: 'fill' }).raw().toBuffer();
+    if (options.decode) await withSharpMessage(() => sharp(file, { failOn: 'error' }).resize(8, 8, { fit: 'fill' }).raw().toBuffer());
     return { width, height, format: meta.format ?? 'unknown' };
   } catch (e) {
     if (e instanceof ImageReadError) throw e;

@@ -8,6 +8,7 @@ import type { ParamStore } from '../torch/nn/index.js';
 import type { Yolov5Model } from '../model/build.js';
 import type { ValResult } from '../train/loop.js';
 import { allReduceGradients } from './grad-sync.js';
+import { perProcessBatch } from './launch-config.js';
 import type { ProcessGroup } from './group.js';
 
 type Validate = (model: Yolov5Model) => Promise<ValResult>;
@@ -33,10 +34,7 @@ export class DataParallel {
 
   /** YOLOv5's rule: --batch-size is the total over all processes, split evenly. */
   rankBatch(batchSize: number): number {
-    if (batchSize % this.world) {
-      throw new DataParallelError(`--batch-size ${batchSize} must be a multiple of the number of processes (WORLD_SIZE ${this.world})`);
-    }
-    return batchSize / this.world;
+    return perProcessBatch(batchSize, this.world);
   }
 
   /** Made once, by rank 0 (the run folder: exp, exp2, ...), and read by every rank. */

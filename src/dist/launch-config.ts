@@ -105,6 +105,12 @@ export function planLaunch(flags: LaunchFlags, env: NodeJS.ProcessEnv = process.
   return { kind: 'launch', nprocPerNode, nnodes, nodeRank, masterAddr: flags.masterAddr ?? '127.0.0.1', masterPort };
 }
 
+/** YOLOv5's rule: --batch-size is the total over the group, split evenly; each process's share. */
+export function perProcessBatch(batchSize: number, world: number): number {
+  if (batchSize % world) throw new LaunchConfigError(`--batch-size ${batchSize} must be a multiple of the number of processes (${world})`);
+  return batchSize / world;
+}
+
 /** The environment of local member `localRank`, as torchrun sets it. */
 export function memberEnv(plan: LaunchPlan, localRank: number, masterPort: number): Record<string, string> {
   const worldSize = plan.nprocPerNode * plan.nnodes;

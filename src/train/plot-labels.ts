@@ -3,6 +3,7 @@
 // picture that shows at a glance a missing class, boxes piled in one corner or all of one size.
 import path from 'node:path';
 import { axes, linearScale, num, PALETTE, renderPng, svgDocument, text, type Rect } from '../eval/svg.js';
+import { concatLabels } from '../data/augment/boxes.js';
 
 export interface LabelStats {
   /** instances per class */
@@ -13,15 +14,9 @@ export interface LabelStats {
 
 /** Gathers the train split's label rows ([cls, cx, cy, w, h] per image) into one table. */
 export function labelStats(labels: readonly Float32Array[], nc: number): LabelStats {
+  const boxes = concatLabels(labels);
   const instances = new Array<number>(nc).fill(0);
-  const total = labels.reduce((s, l) => s + l.length, 0);
-  const boxes = new Float32Array(total);
-  let k = 0;
-  for (const rows of labels) {
-    boxes.set(rows, k);
-    k += rows.length;
-    for (let r = 0; r < rows.length; r += 5) instances[rows[r]!]!++;
-  }
+  for (let r = 0; r < boxes.length; r += 5) instances[boxes[r]!]!++;
   return { instances, boxes };
 }
 
@@ -79,7 +74,7 @@ function heatmapPanel(frame: Rect, xs: Float32Array, ys: Float32Array, xLabel: s
     if (n === 0) return;
     const [bx, by] = [k % bins, Math.floor(k / bins)];
     const shade = 0.15 + 0.85 * Math.sqrt(n / max);
-    out.push(`<rect x="${num(sx(bx / bins))}" y="${num(sy((by + 1) / bins))}" width="${num(cw)}" height="${num(ch)}" fill="#1f77b4" fill-opacity="${shade.toFixed(2)}"/>`);
+    out.push(`<rect x="${num(sx(bx / bins))}" y="${num(sy((by + 1) / bins))}" width="${num(cw)}" height="${num(ch)}" fill="${PALETTE[0]}" fill-opacity="${shade.toFixed(2)}"/>`);
   });
   out.push(axes(frame, sx, sy, { xLabel, yLabel, fontSize: 11, xTicks: 5, yTicks: 5 }));
   return out.join('\n');

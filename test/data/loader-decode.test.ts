@@ -71,12 +71,12 @@ test('shrinking: area averages fine detail away, linear samples it as cv2 INTER_
   const w = 96;
   const stripes = new Uint8Array(w * w * 3).map((_, i) => (Math.floor(i / 3) % w) % 2 === 1 ? 255 : 0);
   const png = await sharp(Buffer.from(stripes), { raw: { width: w, height: w, channels: 3 } }).png().toBuffer();
-  const linear = await decodeImage(png, 32, 'stripes', 'linear');
-  const area = await decodeImage(png, 32, 'stripes', 'area');
+  const linear = await decodeImage(png, 32, { interpolation: 'linear' });
+  const area = await decodeImage(png, 32, { interpolation: 'area' });
   assert.deepEqual([linear.image.width, linear.image.height, area.image.width, area.image.height], [32, 32, 32, 32]);
   const row = (d: typeof linear) => Array.from({ length: 32 }, (_, x) => d.image.data[(16 * 32 + x) * 3]!);
   assert.deepEqual(row(linear), Array.from({ length: 32 }, (_, x) => (x % 2 === 0 ? 255 : 0)));
   for (const v of row(area)) assert.ok(v > 60 && v < 195, `area shrink keeps the stripes: ${row(area)}`);
   // enlarging is bilinear in both
-  assert.deepEqual((await decodeImage(png, 192, 'stripes', 'linear')).image.data, (await decodeImage(png, 192, 'stripes', 'area')).image.data);
+  assert.deepEqual((await decodeImage(png, 192, { interpolation: 'linear' })).image.data, (await decodeImage(png, 192, { interpolation: 'area' })).image.data);
 });
