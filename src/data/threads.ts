@@ -1,6 +1,6 @@
 // The thread budget shared by the data pipeline and libtorch. Measured on 2 cores (scratch train
 // steps of yolov5n, batch 16 at 320, fruit set, 15 batches): 1 libtorch thread + 1 worker 31 s; 2
-// libtorch threads + 1 worker 19-22 s with the RAM cache (the worker then sleeps ~97% of the time),
+// libtorch threads + 1 worker 19-22 s with the RAM cache (the worker then works ~0.2 s per ~1.3 s step),
 // 29-32 s without it (the worker decoding all the time: no slower than 1 thread). So on 2-3 cores
 // libtorch gets every core and the worker shares one; each worker keeps at most one core busy (one
 // sample and one decode at a time, libvips at 1 thread).
